@@ -1,0 +1,30 @@
+# One-command set-up and tests. `make run` and `make test` create .venv when it is absent.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lab venv sync nbtest pytest export clean-nbs readme
+
+$(STAMP): settings.ini setup.py constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing into $(VENV) (pinned by constraints.txt; the first time takes a few minutes)"
+	@$(BIN)/pip install -q -c constraints.txt -e '.[dev]' > $(VENV)/pip.log 2>&1 || { grep -v 'is ignored' $(VENV)/pip.log; exit 1; }
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	$(BIN)/fgvc synth
+
+test: venv
+	PATH=$(abspath $(BIN)):$$PATH bash tools/ci_sync.sh
+	$(BIN)/nbdev_test --n_workers 2 --timing
+	$(BIN)/pytest -q tests/
+
+lab: venv
+	$(BIN)/jupyter lab nbs/
+
+export: venv
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/python tools/nbdocs.py readme
