@@ -35,11 +35,12 @@ def test_installed_wheel_runs_end_to_end(wheel, tmp_path):
     through a .pth file (copying 5 GB of CUDA PyTorch again would take minutes). The repository is not on the path:
     the import must come from the wheel, and `pip check` must find the wheel's requirements satisfied."""
     venv = tmp_path/'venv'
-    run(sys.executable, '-m', 'venv', venv)
-    py, pip = venv/'bin'/'python', venv/'bin'/'pip'
+    run(sys.executable, '-m', 'venv', '--without-pip', venv)         # nothing of its own but the wheel
+    py = venv/'bin'/'python'
+    pip = lambda *a, **kw: run(sys.executable, '-m', 'pip', '--python', py, *a, **kw)
     site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').strip())
     (site/'zz_dev_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
-    run(pip, 'install', '--no-deps', '--no-index', '-q', wheel)
+    pip('install', '--no-deps', '--no-index', '-q', wheel)
     env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'} | {'FGVC_CACHE': str(tmp_path/'cache')}
     script = textwrap.dedent('''
         import fgvc_tutorial
@@ -52,6 +53,6 @@ def test_installed_wheel_runs_end_to_end(wheel, tmp_path):
         print(fgvc_tutorial.__file__)
     ''')
     assert run(py, '-c', script, cwd=tmp_path, env=env).strip() == str(site/'fgvc_tutorial'/'__init__.py')
-    run(pip, 'check', cwd=tmp_path, env=env)                       # the wheel's requirements are satisfied
+    pip('check', cwd=tmp_path, env=env)                            # the wheel's requirements are satisfied
     assert '"classes": 3' in run(venv/'bin'/'fgvc', 'synth', '--classes', '3', '--train', '2', '--test', '1', '--size', '32',
                                  cwd=tmp_path, env=env)
