@@ -8,7 +8,7 @@ __all__ = ['GENERATOR_VERSION', 'CUB_PARTS', 'PALETTE', 'BODY_COLOURS', 'BILL', 
            'SynthConfig', 'render_bird', 'generate_synth', 'synth_key', 'synth_dataset', 'one_part_neighbours',
            'colour_histograms']
 
-# %% ../nbs/02_synth.ipynb #4270b97a
+# %% ../nbs/02_synth.ipynb #4c1e8133
 import hashlib, json, os, shutil, time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, asdict
@@ -20,8 +20,8 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from .core import atomic_write, cache_dir, file_lock
 
-# %% ../nbs/02_synth.ipynb #455b06df
-GENERATOR_VERSION = 1   # bump when a change to the drawing alters the images; it is part of the cache key
+# %% ../nbs/02_synth.ipynb #7725e247
+GENERATOR_VERSION = 2   # bump when a change to the drawing alters the images; it is part of the cache key
 
 CUB_PARTS = ('back', 'beak', 'belly', 'breast', 'crown', 'forehead', 'left eye', 'left leg', 'left wing',
              'nape', 'right eye', 'right leg', 'right wing', 'tail', 'throat')
@@ -45,7 +45,7 @@ ATTRIBUTE_PART = {'crown_color': 'crown', 'eye_ring': 'eye', 'bill_length': 'bea
                   'wingbar_count': 'wing', 'tail_pattern': 'tail', 'breast_pattern': 'breast'}
 DIFFICULTY = {'easy': 1.5, 'medium': 1.0, 'hard': 0.6}   # scale of every class-specific detail
 
-# %% ../nbs/02_synth.ipynb #fe791fe1
+# %% ../nbs/02_synth.ipynb #3c52d8a2
 def class_attributes(n_classes:int, # K, at most 864
                      seed:int=0)->np.ndarray: # (K, 7) index of each attribute's value
     "K distinct attribute combinations, each one mutation away from an earlier one"
@@ -68,10 +68,13 @@ def class_name(attrs)->str:
             f"{a['bill_length'].title()}_{a['bill_shape']}_bill_{a['wingbar_count']}bar_"
             f"{a['tail_pattern']}_tail_{a['breast_pattern']}_breast")
 
-# %% ../nbs/02_synth.ipynb #054c49be
-def _ellipse(cx, cy, a, b, n=20, t0=0., t1=2*np.pi):
-    t = np.linspace(t0, t1, n)
-    return np.stack([cx + a*np.cos(t), cy + b*np.sin(t)], 1)
+# %% ../nbs/02_synth.ipynb #c06e992c
+@lru_cache(maxsize=64)
+def _arc(n:int, t0:float, t1:float)->np.ndarray:
+    "(n, 2) points of the unit circle from angle t0 to t1"
+    t = np.linspace(t0, t1, n); return np.stack([np.cos(t), np.sin(t)], 1)
+
+def _ellipse(cx, cy, a, b, n=20, t0=0., t1=2*np.pi): return np.array([cx, cy]) + np.array([a, b]) * _arc(n, t0, t1)
 
 def _rect(x0, y0, x1, y1): return np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], float)
 
@@ -83,7 +86,10 @@ def _tail_band(x0, x1):
 
 SPOTS = np.array([(.17, .02), (.22, .07), (.11, .08), (.14, .13), (.05, .12), (.2, -.02)])   # breast marks
 
-# %% ../nbs/02_synth.ipynb #f15cbea5
+# %% ../nbs/02_synth.ipynb #d5eef21f
+@lru_cache(maxsize=4096)
+def _bird_shapes(attrs:tuple, d:float, body:str): return bird_shapes(attrs, d, body)   # every image of a class reuses them
+
 def bird_shapes(attrs, d:float=1.0, body:str='brown'):
     "Polygons [(points (n,2), rgb)] of a right-facing bird with attributes `attrs`, details scaled by `d`; and its bill length"
     a = attribute_dict(attrs)
@@ -110,7 +116,7 @@ def bird_shapes(attrs, d:float=1.0, body:str='brown'):
     sh.append((_ellipse(.37, -.19, .022, .022, 12), black))
     return sh, L
 
-# %% ../nbs/02_synth.ipynb #da72ac20
+# %% ../nbs/02_synth.ipynb #79e8dc38
 def bird_keypoints(L:float)->np.ndarray:
     "(15, 2) CUB part locations of the right-facing bird with bill length `L`; nan for its hidden left side"
     kp = {'back': (-.1, -.145), 'beak': (.45+L/2, -.155), 'belly': (0, .13), 'breast': (.2, .05), 'crown': (.33, -.27),
@@ -121,7 +127,7 @@ def bird_keypoints(L:float)->np.ndarray:
 
 MIRROR = [CUB_PARTS.index(p.replace('left', 'right') if 'left' in p else p.replace('right', 'left')) for p in CUB_PARTS]
 
-# %% ../nbs/02_synth.ipynb #9a87a404
+# %% ../nbs/02_synth.ipynb #6cac8af4
 @dataclass
 class SynthConfig:
     n_classes: int = 50          # K classes (at most 864)
@@ -143,7 +149,7 @@ class SynthConfig:
         if self.difficulty not in DIFFICULTY: raise ValueError(f'difficulty must be one of {list(DIFFICULTY)}, got {self.difficulty!r}')
         self.scale, self.clutter = tuple(self.scale), tuple(self.clutter)
 
-# %% ../nbs/02_synth.ipynb #f2734a85
+# %% ../nbs/02_synth.ipynb #61614be7
 def _colour(rng, names=None): names = names or list(PALETTE); return PALETTE[names[rng.integers(len(names))]]
 
 def _placement(shapes, cfg:SynthConfig, rng, S:int):
@@ -161,7 +167,7 @@ def _clutter(draw, rng, cfg, S):
         e = _ellipse(0, 0, rng.uniform(.03, .2)*S, rng.uniform(.01, .07)*S, 12) @ R.T + rng.uniform(0, S, 2)
         draw.polygon([tuple(p) for p in e], fill=_colour(rng))
 
-# %% ../nbs/02_synth.ipynb #219add1f
+# %% ../nbs/02_synth.ipynb #ef1e7ac7
 def _branch(draw, rng, centre, S):
     "Draw a branch through a point near `centre`; returns a function telling which points it covers"
     w, th = rng.uniform(.04, .09)*S, rng.uniform(0, np.pi)
@@ -177,22 +183,24 @@ def _unit_grid(S:int)->np.ndarray: return (np.mgrid[:S, :S][::-1].reshape(2, -1)
 def _photometric(img, cfg, rng):
     "Blur, uneven light and noise"
     S = cfg.size
-    if cfg.blur: img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0, cfg.blur)*S/128))
+    radius = rng.uniform(0, cfg.blur)*S/128 if cfg.blur else 0
+    if radius > .25: img = img.filter(ImageFilter.GaussianBlur(radius))      # below a quarter pixel blur is invisible
     if not (cfg.noise or cfg.lighting): return img
-    a = np.asarray(img, dtype=np.float32)
+    a = np.asarray(img, dtype=np.float32)                                        # a fresh (S, S, 3) array we may modify
     if cfg.lighting:
-        g = rng.uniform(-1, 1, 2).astype(np.float32) @ _unit_grid(S)                  # a linear light gradient
-        a = a * (1 + rng.uniform(-cfg.lighting, cfg.lighting) + cfg.lighting*g).reshape(S, S, 1)
-    if cfg.noise: a += rng.standard_normal(a.shape, dtype=np.float32) * rng.uniform(0, cfg.noise)
-    return Image.fromarray(a.clip(0, 255).astype(np.uint8))
+        g = rng.uniform(-1, 1, 2).astype(np.float32) @ _unit_grid(S)            # a linear light gradient
+        a *= (1 + rng.uniform(-cfg.lighting, cfg.lighting) + cfg.lighting*g).reshape(S, S, 1)
+    if cfg.noise:
+        noise = rng.standard_normal(a.shape, dtype=np.float32); noise *= rng.uniform(0, cfg.noise); a += noise
+    return Image.fromarray(np.clip(a, 0, 255, out=a).astype(np.uint8))
 
-# %% ../nbs/02_synth.ipynb #22c0cffd
+# %% ../nbs/02_synth.ipynb #703f4d11
 def render_bird(attrs, cfg:SynthConfig, rng:np.random.Generator, ss:int=2):
     "One image of class `attrs`: (PIL image, parts (15,3) as x, y, visible, box (4,) as x, y, w, h)"
     S = cfg.size*ss
     img = Image.new('RGB', (S, S), _colour(rng)); draw = ImageDraw.Draw(img)
     _clutter(draw, rng, cfg, S)
-    shapes, L = bird_shapes(attrs, DIFFICULTY[cfg.difficulty], BODY_COLOURS[rng.integers(len(BODY_COLOURS))])
+    shapes, L = _bird_shapes(tuple(int(a) for a in attrs), DIFFICULTY[cfg.difficulty], BODY_COLOURS[rng.integers(len(BODY_COLOURS))])
     M, s, t, flip, (lo, hi) = _placement(shapes, cfg, rng, S)
     for poly, c in shapes: draw.polygon([tuple(p) for p in poly @ M.T * s + t], fill=c)
     kp = bird_keypoints(L) @ M.T * s + t
@@ -204,7 +212,7 @@ def render_bird(attrs, cfg:SynthConfig, rng:np.random.Generator, ss:int=2):
     parts = np.concatenate([np.where(vis[:, None], kp, 0.), vis[:, None]], 1)
     return _photometric(img, cfg, rng), parts, box
 
-# %% ../nbs/02_synth.ipynb #d6a6dcaf
+# %% ../nbs/02_synth.ipynb #b051fc01
 def _image_jobs(cfg:SynthConfig, names:list)->list:
     "(image_id, class index, number within class, is_train, relative path) for every image, in CUB's order"
     jobs, n = [], cfg.n_train + cfg.n_test
@@ -223,7 +231,7 @@ def _render_jobs(cfg:SynthConfig, attrs:np.ndarray, jobs:list, images:Path)->lis
         out.append((parts, box))
     return out
 
-# %% ../nbs/02_synth.ipynb #caf47856
+# %% ../nbs/02_synth.ipynb #e70766b3
 def _attribute_names()->list: return [f'has_{g}::{v}' for g, vs in ATTRIBUTES.items() for v in vs]
 
 def _part_visible(parts:np.ndarray, part:str)->bool:
@@ -251,7 +259,7 @@ def _write_cub_files(root:Path, cfg:SynthConfig, names:list, attrs:np.ndarray, j
     w('attributes/class_attribute_labels_continuous.txt', [' '.join(f'{100.*v:.1f}' for v in row) + '\n' for row in onehot])
     (root.parent/'attributes.txt').write_text(''.join(f'{a+1} {n}\n' for a, n in enumerate(_attribute_names())))  # beside CUB_200_2011/, as in the archive
 
-# %% ../nbs/02_synth.ipynb #3a548eb7
+# %% ../nbs/02_synth.ipynb #30fb02e9
 def generate_synth(cfg:SynthConfig, dest, n_workers:int|None=None)->Path:
     "Write the synthetic dataset of `cfg` into `dest` in the CUB-200-2011 layout, drawing in `n_workers` processes"
     dest = Path(dest); root = dest/'CUB_200_2011'; images = root/'images'; images.mkdir(parents=True, exist_ok=True)
@@ -270,7 +278,7 @@ def generate_synth(cfg:SynthConfig, dest, n_workers:int|None=None)->Path:
     (dest/'synth.json').write_text(json.dumps({'generator_version': GENERATOR_VERSION, **asdict(cfg)}, indent=1))
     return dest
 
-# %% ../nbs/02_synth.ipynb #4840c286
+# %% ../nbs/02_synth.ipynb #dc0de3f3
 def synth_key(cfg:SynthConfig)->str:
     "The cache folder name of `cfg`: readable parameters plus a hash of all of them and the generator version"
     h = hashlib.sha1(json.dumps({'v': GENERATOR_VERSION, **asdict(cfg)}, sort_keys=True).encode()).hexdigest()[:10]
@@ -290,13 +298,13 @@ def synth_dataset(cfg:SynthConfig|None=None, n_workers:int|None=None, cache=None
         os.replace(tmp, final)
     return final
 
-# %% ../nbs/02_synth.ipynb #8c1ebd9b
+# %% ../nbs/02_synth.ipynb #9d3ea77c
 def one_part_neighbours(attrs:np.ndarray, c:int)->dict:
     "{attribute group: [classes differing from class `c` in that group only]}"
     diff = attrs != attrs[c]
     return {g: list(np.flatnonzero((diff.sum(1) == 1) & diff[:, j])) for j, g in enumerate(ATTRIBUTES)}
 
-# %% ../nbs/02_synth.ipynb #90f914db
+# %% ../nbs/02_synth.ipynb #174f7828
 def colour_histograms(paths, bins:int=8)->np.ndarray:
     "(N, bins³) normalised RGB histograms of the images at `paths`"
     out = []
