@@ -510,9 +510,12 @@ def stratified_holdout(labels:np.ndarray, pct:float, seed:int=42)->np.ndarray:
 
 # %% ../nbs/01_data.ipynb #93dea772
 class _Getter:
-    "Picklable `i -> f(data, i)` for DataBlock getters"
+    "Picklable `i -> f(data, i)` for DataBlock getters (loader workers are spawned, not forked, on macOS and Windows)"
     def __init__(self, f, data): self.f,self.data = f,data
     def __call__(self, i): return self.f(self.data, i)
+
+def _path(data:FGVCData, i:int)->str: return data.paths[i]
+def _class_name(data:FGVCData, i:int)->str: return data.classes[data.labels[i]]
 
 def _geometry(data:FGVCData, i:int)->np.ndarray:
     "(P+4, 2): part locations, then the box corners (top-left, top-right, bottom-right, bottom-left)"
@@ -555,7 +558,7 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
         raise DataError(f'{data.name} has neither parts nor boxes', file=data.root, fix='use with_parts=False')
     blocks = [TransformBlock(type_tfms=partial(open_image, crop_bottom=data.crop_bottom), batch_tfms=IntToFloatTensor),
               CategoryBlock(vocab=list(data.classes), sort=False)]
-    getters = [_Getter(lambda d, i: d.paths[i], data), _Getter(lambda d, i: d.classes[d.labels[i]], data)]
+    getters = [_Getter(_path, data), _Getter(_class_name, data)]
     if with_parts:
         blocks += [TransformBlock(type_tfms=TensorPoint.create, item_tfms=PointScaler), TransformBlock()]
         getters += [_Getter(_geometry, data), _Getter(_visibility, data)]
