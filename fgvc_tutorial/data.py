@@ -10,7 +10,7 @@ __all__ = ['CUB_REQUIRED', 'CARS_LAYOUT', 'AIRCRAFT_BANNER', 'AIRCRAFT_LEVELS', 
            'loader_speed', 'Archive', 'file_digest', 'check_archive', 'download_file', 'safe_extract',
            'download_dataset']
 
-# %% ../nbs/01_data.ipynb #52e276ef
+# %% ../nbs/01_data.ipynb #0a08ff16
 import os, warnings, xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -22,7 +22,7 @@ from PIL import Image
 
 from .core import DataError, find_cub100
 
-# %% ../nbs/01_data.ipynb #6db4f408
+# %% ../nbs/01_data.ipynb #dbce57e7
 with warnings.catch_warnings():
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
     from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
@@ -31,7 +31,7 @@ with warnings.catch_warnings():
     from fastai.vision.augment import Resize, RandomCrop, FlipItem, ResizeMethod
     from fastai.vision.core import PILImage, TensorPoint, PointScaler, imagenet_stats
 
-# %% ../nbs/01_data.ipynb #3244564f
+# %% ../nbs/01_data.ipynb #3e8c1a54
 @dataclass(repr=False)
 class FGVCData:
     "One FGVC dataset as arrays with one row per image"
@@ -54,7 +54,7 @@ class FGVCData:
     splits: np.ndarray|None = None        # (N,) finer official split names where the dataset has them ('train','val','test')
     crop_bottom: int = 0                  # pixels removed from the bottom of every image when opened (Aircraft's banner)
 
-# %% ../nbs/01_data.ipynb #b3ecf468
+# %% ../nbs/01_data.ipynb #7f5ec65f
 _PER_IMAGE = ('paths', 'labels', 'is_train', 'image_ids', 'bboxes', 'parts', 'attributes', 'certainties', 'splits')
 
 def _subset(self:FGVCData, idx)->FGVCData:
@@ -70,7 +70,7 @@ FGVCData.c = property(lambda self: len(self.classes))
 FGVCData.train = property(lambda self: self.subset(self.is_train), doc="The official training images")
 FGVCData.test = property(lambda self: self.subset(~self.is_train), doc="The official test images")
 
-# %% ../nbs/01_data.ipynb #ddb8a355
+# %% ../nbs/01_data.ipynb #38a01fb5
 def _summary(self:FGVCData)->dict:
     "Counts and available annotations, as a dict"
     per_class = np.bincount(self.labels, minlength=self.c)
@@ -83,7 +83,7 @@ def _summary(self:FGVCData)->dict:
 FGVCData.summary = _summary
 FGVCData.__repr__ = lambda self: f"FGVCData({', '.join(f'{k}={v}' for k, v in self.summary().items() if k != 'root')})"
 
-# %% ../nbs/01_data.ipynb #7996fdea
+# %% ../nbs/01_data.ipynb #624edccd
 def read_table(path,                 # the text file
                fmt:str,              # one line's format, e.g. '<image_id> <class_id>'
                rest:bool=False,      # the last field takes the rest of the line (it may contain spaces)
@@ -104,7 +104,7 @@ def read_table(path,                 # the text file
         rows.append((i, f[:n]))
     return rows
 
-# %% ../nbs/01_data.ipynb #9eb770fd
+# %% ../nbs/01_data.ipynb #9578f48e
 def id_map(rows:list, path, cast=str)->dict:
     "`{first field: (line, rest of the fields)}` from `read_table` rows; a duplicated id is an error"
     out = {}
@@ -123,7 +123,7 @@ def check_same_ids(ref:dict, ref_path, other:dict, other_path):
         raise DataError(f'image id {k} is not in {Path(ref_path).name}', file=other_path, line=other[k][0],
                         fix=f'remove this line, or add image {k} to {Path(ref_path).name}')
 
-# %% ../nbs/01_data.ipynb #76cadbb5
+# %% ../nbs/01_data.ipynb #2dda5628
 def to_float(rows:list, path, fmt:str)->dict:
     "`{id: float array}` of `read_table` rows whose fields after the id are numbers"
     try: return {k: np.array(v, np.float32) for _, (k, *v) in rows}
@@ -132,7 +132,7 @@ def to_float(rows:list, path, fmt:str)->dict:
             try: np.array(v, np.float32)
             except ValueError: raise DataError(f'not a number in {v}', file=path, line=line, fix=f'each line must read "{fmt}"') from None
 
-# %% ../nbs/01_data.ipynb #321b867a
+# %% ../nbs/01_data.ipynb #7ff52c83
 def _decodes(path)->bool:
     try:
         with Image.open(path) as im: im.convert('RGB').load()
@@ -158,7 +158,7 @@ def check_images(data:FGVCData,
     warnings.warn(f'skipped {msg}')
     return data.subset(ok)
 
-# %% ../nbs/01_data.ipynb #6a288979
+# %% ../nbs/01_data.ipynb #d573e5fb
 def open_image(path, crop_bottom:int=0)->PILImage:
     "Open `path` as an RGB `PILImage`, removing `crop_bottom` rows at the bottom; a clear error if it does not decode"
     try:
@@ -170,7 +170,7 @@ def open_image(path, crop_bottom:int=0)->PILImage:
     if crop_bottom: im = im.crop((0, 0, im.width, im.height - crop_bottom))
     return im.convert('RGB') if im.mode != 'RGB' else im
 
-# %% ../nbs/01_data.ipynb #b38886ba
+# %% ../nbs/01_data.ipynb #fad1a68e
 CUB_REQUIRED = {'images.txt': '<image_id> <relative path>', 'image_class_labels.txt': '<image_id> <class_id>',
                 'train_test_split.txt': '<image_id> <is_training_image>', 'classes.txt': '<class_id> <class_name>'}
 
@@ -183,7 +183,7 @@ def cub_root(root)->Path:
     raise DataError('not a CUB-200-2011 folder: no images.txt here or in CUB_200_2011/', file=root,
                     fix=f'pass the folder that holds CUB_200_2011/ (with {", ".join(CUB_REQUIRED)} and images/)')
 
-# %% ../nbs/01_data.ipynb #b00465b6
+# %% ../nbs/01_data.ipynb #6edab792
 def _cub_core(root:Path):
     "image ids, relative paths, class ids, is_train, and {class_id: name}, cross-checked"
     tabs = {f: read_table(root/f, fmt, rest=f in ('images.txt', 'classes.txt'), what=f'CUB file {f}') for f, fmt in CUB_REQUIRED.items()}
@@ -199,7 +199,7 @@ def _cub_core(root:Path):
     return (ids, [imgs[k][1][0] for k in ids], [labs[k][1][0] for k in ids],
             np.array([split[k][1][0] == '1' for k in ids]), {k: v[1][0] for k, v in cls.items()})
 
-# %% ../nbs/01_data.ipynb #43ecfd5c
+# %% ../nbs/01_data.ipynb #11dc618c
 def _cub_boxes(root:Path, ids:list):
     f = root/'bounding_boxes.txt'
     if not f.is_file(): return None
@@ -224,7 +224,7 @@ def _cub_parts(root:Path, ids:list, part_id_base:int=1):
                         fix='every image must list every part; write invisible parts as "<image_id> <part_id> 0.0 0.0 0"')
     return parts, [names[p].replace('_', ' ') for p in order]
 
-# %% ../nbs/01_data.ipynb #e334086a
+# %% ../nbs/01_data.ipynb #79a6b4e4
 def _find_attribute_names(root:Path):
     for f in (root/'attributes'/'attributes.txt', root.parent/'attributes.txt', root/'attributes.txt'):
         if f.is_file(): return f
@@ -254,7 +254,7 @@ def _cub_attributes(root:Path, ids:list, class_ids:list):
         raise DataError(f'{cls_att.shape[1]} columns but {len(names)} attributes', file=cls_f)
     return att, cert, names, cls_att
 
-# %% ../nbs/01_data.ipynb #3d3334f8
+# %% ../nbs/01_data.ipynb #8b9a9941
 def read_cub(root,                    # folder holding CUB_200_2011/, or that folder itself
              name:str='cub',          # the dataset's name in summaries
              attributes:bool=True,    # read the attribute files when present (about 5 s for the real dataset)
@@ -277,7 +277,7 @@ def read_cub(root,                    # folder holding CUB_200_2011/, or that fo
             data.class_attributes = cls_att[[list(cls).index(c) for c in order]]   # file rows follow classes.txt
     return check_images(data, check, on_bad)
 
-# %% ../nbs/01_data.ipynb #7750a5a3
+# %% ../nbs/01_data.ipynb #aa2f966c
 def _nabirds_levels(root:Path, leaf_ids:list, cls_names:dict)->dict:
     "{'level_1': (labels per leaf, names), ...}: the ancestors of each leaf, counted from the root of the taxonomy"
     parent = {c: p for _, (c, p) in read_table(root/'hierarchy.txt', '<child_class_id> <parent_class_id>', what='NABirds hierarchy')}
@@ -318,7 +318,7 @@ def read_nabirds(root, check:str='exists', on_bad:str='raise')->FGVCData:
         data.levels = {k: (np.array(lab, np.int64)[data.labels], nm) for k, (lab, nm) in per_leaf.items()}
     return check_images(data, check, on_bad)
 
-# %% ../nbs/01_data.ipynb #4b903f95
+# %% ../nbs/01_data.ipynb #a3dfedbf
 def _require(root:Path, rel:list, layout:str):
     missing = [r for r in rel if not (root/r).exists()]
     if missing: raise DataError(f"missing {', '.join(missing)}", file=root, fix=f'the expected layout is\n{layout}')
@@ -346,7 +346,7 @@ def read_cars(root, check:str='exists', on_bad:str='raise')->FGVCData:
                                  list(range(1, len(ds.classes) + 1)), np.array([Path(p).stem for p in paths]),
                                  bboxes=np.array(boxes, np.float32)), check, on_bad)
 
-# %% ../nbs/01_data.ipynb #b7edadcb
+# %% ../nbs/01_data.ipynb #9dc892ce
 AIRCRAFT_BANNER = 20   # pixels of copyright banner at the bottom of every FGVC-Aircraft image (its README)
 AIRCRAFT_LEVELS = ('variant', 'family', 'manufacturer')
 
@@ -383,7 +383,7 @@ def read_aircraft(root, crop_banner:bool=True, check:str='exists', on_bad:str='r
         data.bboxes = np.array([(b[k][0]-1, b[k][1]-1, b[k][2]-b[k][0]+1, b[k][3]-b[k][1]+1) if k in b else (np.nan,)*4 for k in ids], np.float32)
     return check_images(data, check, on_bad)
 
-# %% ../nbs/01_data.ipynb #ae0255b8
+# %% ../nbs/01_data.ipynb #effcab2f
 def read_flowers(root, check:str='exists', on_bad:str='raise')->FGVCData:
     "Read Oxford Flowers-102 (`jpg/`, `imagelabels.mat`, `setid.mat`); train = the official train + val"
     import scipy.io, torchvision.datasets as tvd
@@ -401,7 +401,7 @@ def read_flowers(root, check:str='exists', on_bad:str='raise')->FGVCData:
     return check_images(FGVCData('flowers', base, np.array([str(base/'jpg'/f'image_{i:05d}.jpg') for i in ids]), labels[ids-1],
                                  split != 'test', list(tvd.Flowers102.classes), list(range(1, 103)), ids, splits=split), check, on_bad)
 
-# %% ../nbs/01_data.ipynb #0e58a97a
+# %% ../nbs/01_data.ipynb #2be9612c
 def _voc_largest_box(path)->tuple:
     "x, y, w, h of the largest <object> in a PASCAL-VOC XML file (nan if it has none)"
     boxes = [[float(o.find(f'bndbox/{k}').text) for k in ('xmin', 'ymin', 'xmax', 'ymax')] for o in ET.parse(path).getroot().iter('object')]
@@ -431,7 +431,7 @@ def read_dogs(root, boxes:bool=True, check:str='exists', on_bad:str='raise')->FG
         data.bboxes = np.array([_voc_largest_box(root/'Annotation'/p[:-4]) for p in files], np.float32)
     return check_images(data, check, on_bad)
 
-# %% ../nbs/01_data.ipynb #1ceeb1f1
+# %% ../nbs/01_data.ipynb #02845ab4
 def read_image_folder(root, name:str|None=None, check:str='exists', on_bad:str='raise')->FGVCData:
     "Read `root/<class>/*.jpg`, or `root/train/<class>/...` plus `root/test|valid|val/<class>/...`"
     from torchvision.datasets import ImageFolder
@@ -449,7 +449,7 @@ def read_image_folder(root, name:str|None=None, check:str='exists', on_bad:str='
     return check_images(FGVCData(name or root.name, root, np.array([p for p, _ in samples]), np.array([y for _, y in samples], np.int64),
                                  np.array(is_train), list(tr.classes), list(tr.classes)), check, on_bad)
 
-# %% ../nbs/01_data.ipynb #cdbfcc6e
+# %% ../nbs/01_data.ipynb #5cb2a39a
 READERS = {'cub': read_cub, 'nabirds': read_nabirds, 'cars': read_cars, 'aircraft': read_aircraft,
            'flowers': read_flowers, 'dogs': read_dogs, 'folder': read_image_folder}
 
@@ -482,7 +482,7 @@ def read_dataset(source,             # 'synth', 'cub100', a dataset folder, or a
     fmt = detect_format(source)
     return READERS[fmt](source, check=check, on_bad=on_bad, **kwargs)
 
-# %% ../nbs/01_data.ipynb #e5b83757
+# %% ../nbs/01_data.ipynb #6b8095e5
 def show_record(data:FGVCData, i:int, ax=None, title:bool=True, part_labels:bool=False):
     "Draw image `i` of `data` with its box (if any) and visible parts (if any); returns the axes"
     import matplotlib.pyplot as plt
@@ -498,7 +498,7 @@ def show_record(data:FGVCData, i:int, ax=None, title:bool=True, part_labels:bool
     if title: ax.set_title(data.classes[data.labels[i]].split('.', 1)[-1][:28], fontsize=8)
     return ax
 
-# %% ../nbs/01_data.ipynb #24b510cb
+# %% ../nbs/01_data.ipynb #ca968fbe
 def stratified_holdout(labels:np.ndarray, pct:float, seed:int=42)->np.ndarray:
     "Boolean mask choosing round(`pct` × n) images of every class (at least one when the class has two or more)"
     rng, out = np.random.default_rng(seed), np.zeros(len(labels), bool)
@@ -508,12 +508,9 @@ def stratified_holdout(labels:np.ndarray, pct:float, seed:int=42)->np.ndarray:
         out[rng.choice(idx, k, replace=False)] = True
     return out
 
-# %% ../nbs/01_data.ipynb #93dea772
-class _Getter:
-    "Picklable `i -> f(data, i)` for DataBlock getters (loader workers are spawned, not forked, on macOS and Windows)"
-    def __init__(self, f, data): self.f,self.data = f,data
-    def __call__(self, i): return self.f(self.data, i)
-
+# %% ../nbs/01_data.ipynb #905e1094
+# DataBlock getters: `partial(f, data)` of these module-level functions pickles, so loader workers can also be spawned
+# (macOS, Windows) rather than forked
 def _path(data:FGVCData, i:int)->str: return data.paths[i]
 def _class_name(data:FGVCData, i:int)->str: return data.classes[data.labels[i]]
 
@@ -530,7 +527,7 @@ def _visibility(data:FGVCData, i:int):
     if data.bboxes is not None: v.append(np.full(4, 0. if np.isnan(data.bboxes[i]).any() else 1., np.float32))
     return torch.from_numpy(np.concatenate(v).astype(np.float32))
 
-# %% ../nbs/01_data.ipynb #b77916ca
+# %% ../nbs/01_data.ipynb #d86d9ead
 def _flip(p:float=.5)->FlipItem:
     "A random horizontal flip that runs after `PointScaler` (order 1), which it needs: it mirrors points in [-1, 1] coordinates"
     f = FlipItem(p); f.order = 2
@@ -558,10 +555,10 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
         raise DataError(f'{data.name} has neither parts nor boxes', file=data.root, fix='use with_parts=False')
     blocks = [TransformBlock(type_tfms=partial(open_image, crop_bottom=data.crop_bottom), batch_tfms=IntToFloatTensor),
               CategoryBlock(vocab=list(data.classes), sort=False)]
-    getters = [_Getter(_path, data), _Getter(_class_name, data)]
+    getters = [partial(_path, data), partial(_class_name, data)]
     if with_parts:
         blocks += [TransformBlock(type_tfms=TensorPoint.create, item_tfms=PointScaler), TransformBlock()]
-        getters += [_Getter(_geometry, data), _Getter(_visibility, data)]
+        getters += [partial(_geometry, data), partial(_visibility, data)]
     dblock = DataBlock(blocks=blocks, getters=getters, n_inp=1,
                        splitter=lambda items: (list(range(len(train_idx))), list(range(len(train_idx), len(items)))),
                        item_tfms=[Resize(round(size*resize_ratio), method=ResizeMethod.Squish), RandomCrop(size), _flip()],
@@ -571,7 +568,7 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
     dls.data, dls.test_idx = data, (np.flatnonzero(~data.is_train) if valid != 'test' else None)
     return dls
 
-# %% ../nbs/01_data.ipynb #0b3ba657
+# %% ../nbs/01_data.ipynb #ac4b7c94
 def decode_points(pts, size:int, n_parts:int|None=None):
     "Points in fastai's [-1, 1] coordinates -> (parts (B,P,2) in pixels, boxes (B,4) x y w h or None)"
     px = (pts + 1) * size / 2
@@ -580,7 +577,7 @@ def decode_points(pts, size:int, n_parts:int|None=None):
     lo, hi = corners.min(1).values, corners.max(1).values
     return px[:, :n_parts], __import__('torch').cat([lo, hi - lo], 1)
 
-# %% ../nbs/01_data.ipynb #c49f844a
+# %% ../nbs/01_data.ipynb #311f4e98
 def loader_speed(dl, n_batches:int=10)->float:
     "Images per second that `dl` delivers, timed over `n_batches` after a warm-up batch"
     import time
@@ -590,7 +587,7 @@ def loader_speed(dl, n_batches:int=10)->float:
         except StopIteration: break
     return n / (time.perf_counter() - t)
 
-# %% ../nbs/01_data.ipynb #59681176
+# %% ../nbs/01_data.ipynb #d346c07f
 import hashlib, shutil, tarfile, urllib.request, zipfile
 
 @dataclass
@@ -613,7 +610,7 @@ NOT_DOWNLOADABLE = {
     'nabirds': 'NABirds is distributed by the Cornell Lab of Ornithology on request (dl.allaboutbirds.org/nabirds); '
                'extract nabirds.tar.gz and pass the nabirds/ folder'}
 
-# %% ../nbs/01_data.ipynb #d38e6f53
+# %% ../nbs/01_data.ipynb #a84a538b
 def file_digest(path, algo:str='md5')->str:
     "Hex digest of a file, read in 1 MiB blocks"
     h = hashlib.new(algo)
@@ -642,7 +639,7 @@ def download_file(url:str, dest, md5:str|None=None, size:int|None=None)->Path:
     part.rename(out)
     return out
 
-# %% ../nbs/01_data.ipynb #a6e2447e
+# %% ../nbs/01_data.ipynb #7b37f4df
 def _inside(base:Path, target:Path)->bool:
     return os.path.commonpath([base, target]) == str(base)
 
@@ -666,7 +663,7 @@ def safe_extract(archive, dest)->Path:
         t.extractall(dest, filter='data')
     return dest
 
-# %% ../nbs/01_data.ipynb #5abe57af
+# %% ../nbs/01_data.ipynb #2488a68c
 def download_dataset(name:str, dest=None)->Path:
     "Download, verify and extract dataset `name` ('cub', 'aircraft', 'flowers', 'dogs') into `dest`; returns the folder"
     from fgvc_tutorial.core import cache_dir
