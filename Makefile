@@ -16,7 +16,7 @@ $(STAMP): settings.ini setup.py constraints.txt
 venv: $(STAMP)
 
 run: venv
-	$(BIN)/fgvc synth
+	$(BIN)/fgvc train --method baseline --preset quick
 
 test: venv
 	PATH=$(abspath $(BIN)):$$PATH bash tools/ci_sync.sh

@@ -159,17 +159,18 @@ def register_method(info:MethodInfo)->MethodInfo:
     return info
 
 # %% ../nbs/00_core.ipynb #c827496c
+def _method_modules()->list:
+    "Names of the modules in `fgvc_tutorial.methods`"
+    import fgvc_tutorial.methods as pkg
+    return [m.name for m in pkgutil.iter_modules(pkg.__path__)]
+
 def get_method(slug:str)->MethodInfo:
     "The registered method `slug`, importing `fgvc_tutorial.methods.<slug>` if needed"
-    if slug not in METHODS:
-        try: importlib.import_module(f'fgvc_tutorial.methods.{slug}')
-        except ModuleNotFoundError as e:
-            if e.name != f'fgvc_tutorial.methods.{slug}': raise
-    if slug not in METHODS: raise ValueError(f'unknown method {slug!r}; choose from {", ".join(list_methods()) or "none"}')
+    if slug not in METHODS and slug in _method_modules(): importlib.import_module(f'fgvc_tutorial.methods.{slug}')
+    if slug not in METHODS: raise ValueError(f'unknown method {slug!r}; choose from {", ".join(sorted(set(METHODS) | set(_method_modules())))}')
     return METHODS[slug]
 
 def list_methods()->list:
-    "Slugs of every method module in `fgvc_tutorial.methods`, registered on import"
-    import fgvc_tutorial.methods as pkg
-    for m in pkgutil.iter_modules(pkg.__path__): get_method(m.name)
+    "Slugs of every method module in `fgvc_tutorial.methods`, registered on import, by year"
+    for name in _method_modules(): get_method(name)
     return sorted(METHODS, key=lambda s: (METHODS[s].year, s != 'baseline', s))

@@ -8,9 +8,10 @@ __all__ = ['FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'Cuda
            'base_lrs', 'to_plain', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
            'TrainingDiverged', 'NaNStopCallback', 'ThroughputCallback', 'CheckpointCallback', 'ddp_ctx',
            'is_main_process', 'fit_fgvc', 'evaluate', 'backbone_stats', 'preset_dls', 'fgvc_learner', 'save_model',
-           'load_model', 'fgvc_train', 'eval_transform', 'predict_images']
+           'load_model', 'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images', 'training_throughput',
+           'results_dir', 'save_result', 'load_result', 'results_table']
 
-# %% ../nbs/04_learner.ipynb #5a2d5c68
+# %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, json, math, os, random, time, warnings
 from contextlib import nullcontext
 from dataclasses import asdict
@@ -32,7 +33,7 @@ from fastai.vision.core import imagenet_stats
 
 from .core import DataError, Preset, atomic_write, default_device, get_method, set_seed
 
-# %% ../nbs/04_learner.ipynb #4d31c996
+# %% ../nbs/04_learner.ipynb #9025cb80
 class FGVCOut(dict):
     "What every model returns: `logits` (B,K), plus named extras such as `attn` (B,M,H,W); keys read as attributes"
     def __getattr__(self, k):
@@ -47,7 +48,7 @@ def as_out(pred)->FGVCOut:
     if isinstance(pred, dict) and 'logits' in pred: return FGVCOut(pred)
     raise TypeError(f'a model must return logits or an FGVCOut with logits, got {type(pred).__name__}')
 
-# %% ../nbs/04_learner.ipynb #37116bc7
+# %% ../nbs/04_learner.ipynb #c8a97096
 def logits_of(pred)->torch.Tensor:
     "The final class logits of a model output (an `FGVCOut` or a tensor)"
     return pred if torch.is_tensor(pred) else as_out(pred).logits
@@ -63,14 +64,14 @@ class FGVCLoss(nn.Module):
     def activation(self, pred): return F.softmax(logits_of(pred).float(), dim=-1)
     def decodes(self, probs): return probs.argmax(dim=-1)
 
-# %% ../nbs/04_learner.ipynb #229ffb71
+# %% ../nbs/04_learner.ipynb #cd32ec71
 class OutputCallback(Callback):
     "Whole model output in `learn.out`; after the loss `learn.pred` holds only the fp32 logits"
     order = -20
     def after_pred(self): self.learn.out = self.learn.pred = as_out(self.pred)
     def after_loss(self): self.learn.pred = self.learn.out.logits.float()
 
-# %% ../nbs/04_learner.ipynb #0cad7a67
+# %% ../nbs/04_learner.ipynb #7492294b
 class CudaSpeedCallback(Callback):
     "On CUDA: bf16 autocast from batch to loss, channels-last inputs and weights, cuDNN benchmark; a no-op on the CPU"
     order = -15
@@ -93,7 +94,7 @@ class CudaSpeedCallback(Callback):
         if self._ctx is not None: self._ctx.__exit__(None, None, None); self._ctx = None
     after_cancel_batch = after_loss
 
-# %% ../nbs/04_learner.ipynb #3dc03f1f
+# %% ../nbs/04_learner.ipynb #c315fe90
 def top5(logits, targ):
     "Top-5 accuracy (top-K when there are fewer than 5 classes)"
     return top_k_accuracy(logits, targ, k=min(5, logits.shape[-1]))
@@ -110,7 +111,7 @@ def mean_class_accuracy()->AccumMetric:
 
 def fgvc_metrics()->list: return [accuracy, top5, mean_class_accuracy()]
 
-# %% ../nbs/04_learner.ipynb #bfc74335
+# %% ../nbs/04_learner.ipynb #f7d0dea0
 def fgvc_splitter(model:nn.Module)->list:
     "Parameter groups: [the pretrained backbone `model.body`, every other parameter]"
     if not hasattr(model, 'body'): raise AttributeError(f'{type(model).__name__} has no `body`; name the pretrained backbone `body` or pass `splitter=`')
@@ -124,7 +125,7 @@ def fgvc_opt_func(opt:str='sgd', # 'sgd': momentum SGD, coupled weight decay (to
     if opt == 'adam': return partial(Adam, mom=mom, decouple_wd=True)
     raise ValueError(f"opt must be 'sgd' or 'adam', got {opt!r}")
 
-# %% ../nbs/04_learner.ipynb #d327764a
+# %% ../nbs/04_learner.ipynb #2b2e175e
 def lr_multiplier(schedule:str, # see the table above
                   pos:float,          # fraction of training done, in [0, 1]
                   n_epoch:int,        # E, total epochs
@@ -143,7 +144,7 @@ def lr_multiplier(schedule:str, # see the table above
     if schedule == 'one_cycle': return combined_cos(pct_start, 1/div, 1., 1/div_final)(pos)
     raise ValueError(f"unknown schedule {schedule!r}; choose from constant, step, exp, exp_stair, cosine, cosine_epoch, one_cycle")
 
-# %% ../nbs/04_learner.ipynb #45626db5
+# %% ../nbs/04_learner.ipynb #e19b090c
 class ScheduleCallback(Callback):
     "Set each group's lr to its base lr × `lr_multiplier` before every training batch (and momentum for one-cycle)"
     order, run_valid = 1, False
@@ -155,7 +156,7 @@ class ScheduleCallback(Callback):
         self.opt.set_hyper('lr', [b * m for b in self.base_lrs])
         if self.schedule == 'one_cycle': self.opt.set_hyper('mom', combined_cos(.25, .95, .85, .95)(pos))
 
-# %% ../nbs/04_learner.ipynb #bcca83ba
+# %% ../nbs/04_learner.ipynb #b3243c85
 def build_learner(dls, model:nn.Module,
                   loss_func:nn.Module|None=None, # default: `FGVCLoss(label_smoothing)`
                   cbs=None,                      # the method's callbacks
@@ -179,7 +180,7 @@ def base_lrs(learn:Learner)->list:
     n = len(learn.splitter(learn.model)); c = learn.fgvc
     return [c['lr'] * c['backbone_lr_mult']] + [c['lr']] * (n - 1)
 
-# %% ../nbs/04_learner.ipynb #2f34682e
+# %% ../nbs/04_learner.ipynb #f2d4f245
 def to_plain(x):
     "Convert NumPy arrays and scalars inside `x` to tensors and Python numbers, so `weights_only=True` can load it"
     if isinstance(x, dict): return {k: to_plain(v) for k, v in x.items()}
@@ -204,7 +205,7 @@ def set_rng_state(state:dict, dls=None):
     if dls is not None:
         for dl, s in zip(dls.loaders, state['loaders']): dl.rng.setstate(tuple(tuple(v) if isinstance(v, list) else v for v in s))
 
-# %% ../nbs/04_learner.ipynb #b61e346b
+# %% ../nbs/04_learner.ipynb #17208469
 def save_checkpoint(state:dict, path):
     "Write `state` to `path` atomically (NumPy values converted so it loads with `weights_only=True`)"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -217,9 +218,10 @@ def load_checkpoint(path, map_location='cpu')->dict:
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e: raise DataError(f'not a readable checkpoint ({type(e).__name__}: {str(e)[:200]})', file=path) from None
 
-# %% ../nbs/04_learner.ipynb #d79b35a6
+# %% ../nbs/04_learner.ipynb #bb9f3f7d
 class TrainingDiverged(FloatingPointError):
     "The loss became NaN or infinite; the run stopped and the last complete epoch's checkpoint is kept"
+    def __init__(self, msg:str): super().__init__(msg); self.msg = msg   # fastai prefixes `args` with the event; `msg` stays clean
 
 class NaNStopCallback(Callback):
     "Stop at the first non-finite training loss, with a message naming the batch and the checkpoint to resume from"
@@ -229,7 +231,7 @@ class NaNStopCallback(Callback):
         if not self.training or torch.isfinite(self.loss).all(): return
         kept = (f'the last good checkpoint is {self.checkpoint}' if self.checkpoint and Path(self.checkpoint).is_file()
                 else 'no epoch had completed, so there is no checkpoint')
-        raise TrainingDiverged(f'loss is {self.loss.item()} at epoch {self.learn.start_epoch + self.epoch}, batch {self.iter}; {kept}. '
+        raise TrainingDiverged(f'loss is {self.loss.item()} at epoch {self.learn.epoch_offset + self.epoch}, batch {self.iter}; {kept}. '
                                f'Lower the learning rate (base lrs {[round(h["lr"], 6) for h in self.opt.hypers]}) and resume or restart.')
 
 class ThroughputCallback(Callback):
@@ -241,18 +243,18 @@ class ThroughputCallback(Callback):
         if self.training: self.learn.train_images += find_bs(self.yb)
     def after_train(self): self.learn.train_seconds += time.perf_counter() - self._t
 
-# %% ../nbs/04_learner.ipynb #ca8809b2
+# %% ../nbs/04_learner.ipynb #7af784b7
 class CheckpointCallback(Callback):
     "Each epoch: atomically save model, optimizer, RNG states and metrics to `folder/checkpoint.pth`; append `metrics.csv`"
     order, run_valid = 60, True
     def __init__(self, folder, config:dict):
         self.folder, self.config = Path(folder), config
         self.folder.mkdir(parents=True, exist_ok=True)
-    def before_epoch(self): self.recorder.log[0] = self.learn.start_epoch + self.epoch
+    def before_epoch(self): self.recorder.log[0] = self.learn.epoch_offset + self.epoch
     def after_epoch(self):
         if not is_main_process(): return
         names, log = list(self.recorder.metric_names), list(self.recorder.log)
-        row = dict(zip(names, log)); row['epoch'] = self.learn.start_epoch + self.epoch
+        row = dict(zip(names, log)); row['epoch'] = self.learn.epoch_offset + self.epoch
         self.learn.history.append(row)
         save_checkpoint(dict(model=getattr(self.learn.model, 'module', self.learn.model).state_dict(), opt=self.opt.state_dict(), epoch=row['epoch'],
                              rng=rng_state(self.dls), config=self.config, history=self.learn.history,
@@ -265,7 +267,7 @@ def _write_csv(path, rows:list):
         f.write(','.join(keys) + '\n')
         for r in rows: f.write(','.join(f'{r[k]:.6g}' if isinstance(r.get(k), float) else str(r.get(k, '')) for k in keys) + '\n')
 
-# %% ../nbs/04_learner.ipynb #95a9f8a2
+# %% ../nbs/04_learner.ipynb #b02dec8f
 def _broadcast_cpu(self, t, rank):
     "fastai's `DistributedDL._broadcast` without the CUDA tensor, for the gloo backend"
     t = torch.tensor(t, dtype=torch.long); torch.distributed.broadcast(t, rank); return t.tolist()
@@ -275,11 +277,11 @@ def ddp_ctx(learn:Learner):
     if int(os.environ.get('WORLD_SIZE', '1')) <= 1: return nullcontext()
     from fastai.distributed import DistributedDL
     if not torch.cuda.is_available(): DistributedDL._broadcast = _broadcast_cpu
-    return learn.distrib_ctx(sync_bn=torch.cuda.is_available())
+    return learn.distrib_ctx(sync_bn=torch.cuda.is_available(), cpu=not torch.cuda.is_available())
 
 def is_main_process()->bool: return int(os.environ.get('RANK', '0')) == 0
 
-# %% ../nbs/04_learner.ipynb #55e767e5
+# %% ../nbs/04_learner.ipynb #ae8fa3ed
 def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:dict|None=None)->Learner:
     "Train `learn` to `epochs` with its schedule; with `folder`, checkpoint every epoch and optionally `resume` there"
     start, learn.history, learn.train_seconds, learn.train_images = 0, [], 0., 0
@@ -290,7 +292,7 @@ def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:d
         set_rng_state(ck['rng'], learn.dls)
         start, learn.history = ck['epoch'] + 1, ck['history']
         learn.train_seconds, learn.train_images = ck['train_seconds'], ck['train_images']
-    learn.start_epoch = start
+    learn.epoch_offset = start
     if start >= epochs: return learn
     cbs = [ScheduleCallback(base_lrs(learn), learn.fgvc['schedule'], epochs, start, **learn.fgvc['schedule_kw']),
            NaNStopCallback(Path(folder)/'checkpoint.pth' if folder else None), ThroughputCallback()]
@@ -298,14 +300,14 @@ def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:d
     learn.fit(epochs - start, cbs=cbs)
     return learn
 
-# %% ../nbs/04_learner.ipynb #6286953a
+# %% ../nbs/04_learner.ipynb #6a77146d
 def evaluate(learn:Learner, dl=None)->dict:
     "Top-1, top-5 and mean per-class accuracy (in %) of `learn` on `dl` (default: the validation set)"
     probs, targs = learn.get_preds(dl=dl)
     return dict(top1=100 * accuracy(probs, targs).item(), top5=100 * top5(probs, targs).item(),
                 mean_class_accuracy=100 * _mean_class_accuracy(probs, targs).item(), n_images=len(targs))
 
-# %% ../nbs/04_learner.ipynb #71699ee9
+# %% ../nbs/04_learner.ipynb #a179d796
 def backbone_stats(arch:str)->tuple:
     "Input normalization (mean, std) the backbone's ImageNet weights expect"
     from fgvc_tutorial.backbones import LITE0_STATS
@@ -334,7 +336,7 @@ def fgvc_learner(method:str,         # a registered slug, see `fgvc methods`
     learn.method, learn.preset = info.slug, p
     return learn
 
-# %% ../nbs/04_learner.ipynb #4f6f2219
+# %% ../nbs/04_learner.ipynb #286bc9ed
 def save_model(learn:Learner, path):
     "Final weights with the method, preset and class names, loadable by `load_model`"
     save_checkpoint(dict(model=learn.model.state_dict(), method=learn.method, preset=asdict(learn.preset),
@@ -358,7 +360,7 @@ def load_model(path, device=None)->tuple:
     model.load_state_dict(ck['model'])
     return model.to(device or default_device()).eval(), p, ck['vocab'], ck['method']
 
-# %% ../nbs/04_learner.ipynb #0c5b766c
+# %% ../nbs/04_learner.ipynb #ebfe0c9d
 def _summary(learn, p:Preset, metrics:dict, epochs:int)->dict:
     import fgvc_tutorial
     dev = next(learn.model.parameters()).device
@@ -394,7 +396,22 @@ def _save_loss_plot(learn, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     learn.recorder.plot_loss(); plt.gcf().savefig(path, dpi=80, bbox_inches='tight'); plt.close(plt.gcf())
 
-# %% ../nbs/04_learner.ipynb #3fbf087b
+# %% ../nbs/04_learner.ipynb #1c08d1a8
+def evaluate_run(model_path, data, bs:int=64, num_workers:int|None=None)->dict:
+    "Top-1, top-5 and mean per-class accuracy of a saved model on the test split of `data`"
+    model, p, vocab, slug = load_model(model_path)
+    dls = preset_dls(p.replace(data=data, data_kw=p.data_kw if data == p.data else {}, bs=bs, valid='test'), num_workers=num_workers,
+                     device=next(model.parameters()).device)
+    if dls.c != len(vocab): raise DataError(f'the model has {len(vocab)} classes but {data} has {dls.c}', file=model_path,
+                                            fix='evaluate on the dataset the model was trained on')
+    if list(map(str, dls.vocab)) != list(vocab):
+        bad = next(i for i, (a, b) in enumerate(zip(dls.vocab, vocab)) if str(a) != b)
+        raise DataError(f'class {bad} is {dls.vocab[bad]!r} in {data} but {vocab[bad]!r} in the model', file=model_path,
+                        fix='evaluate on the dataset the model was trained on')
+    learn = Learner(dls, model, FGVCLoss(), cbs=[OutputCallback(), CudaSpeedCallback()])
+    with learn.no_bar(): return dict(method=slug, data=str(data), **evaluate(learn))
+
+# %% ../nbs/04_learner.ipynb #d72167bd
 def eval_transform(p:Preset):
     "Image file -> normalized (3,H,W) tensor, the run's validation pipeline"
     from fastai.vision.augment import Resize, RandomCrop, ResizeMethod
@@ -417,3 +434,58 @@ def predict_images(model_path, images:list, k:int=5, bs:int=16)->list:
         top = probs.topk(min(k, probs.shape[1]))
         res += [[(vocab[j], round(v.item(), 4)) for v, j in zip(vs, js)] for vs, js in zip(top.values, top.indices)]
     return res
+
+# %% ../nbs/04_learner.ipynb #5ebfa8ea
+def training_throughput(model:nn.Module, size:int, bs:int=8, steps:int=3, warmup:int=1, n_out:int|None=None, device=None)->float:
+    "Training images per second of `model` at `size` px and batch `bs` (random inputs, SGD step)"
+    dev = torch.device(device) if device else default_device(); model = model.to(dev).train()
+    cuda = dev.type == 'cuda'
+    if cuda: model = model.to(memory_format=torch.channels_last); torch.backends.cudnn.benchmark = True
+    opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
+    x = torch.randn(bs, 3, size, size, device=dev); x = x.contiguous(memory_format=torch.channels_last) if cuda else x
+    def step():
+        with torch.autocast('cuda', dtype=torch.bfloat16) if cuda else nullcontext():
+            logits = logits_of(model(x))
+        y = torch.randint(0, logits.shape[-1], (bs,), device=dev)
+        F.cross_entropy(logits.float(), y).backward(); opt.step(); opt.zero_grad(set_to_none=True)
+    for _ in range(warmup): step()
+    if cuda: torch.cuda.synchronize()
+    t = time.perf_counter()
+    for _ in range(steps): step()
+    if cuda: torch.cuda.synchronize()
+    return bs * steps / (time.perf_counter() - t)
+
+# %% ../nbs/04_learner.ipynb #651a9266
+def results_dir(start=None)->Path:
+    "The repository's `results/` folder (the nearest parent of `start` or the working directory that has one)"
+    here = Path(start or Path.cwd()).resolve()
+    for d in [here, *here.parents]:
+        if (d/'results').is_dir() and (d/'settings.ini').is_file(): return d/'results'
+    return here/'results'
+
+def save_result(summary:dict, slug:str, preset:str, start=None)->Path:
+    "Copy a run's summary to `results/<slug>-<preset>.json`"
+    path = results_dir(start)/f'{slug}-{preset}.json'; path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as f: json.dump(summary, f, indent=1)
+    return path
+
+def load_result(slug:str, preset:str, start=None)->dict|None:
+    "The saved summary of `slug` with `preset`, or None"
+    path = results_dir(start)/f'{slug}-{preset}.json'
+    return json.loads(path.read_text()) if path.is_file() else None
+
+def _fmt(r): return '–' if r is None else f"{r['top1']:.1f}"
+
+def results_table(slug:str, runs:dict|None=None, start=None)->str:
+    "Markdown table: per preset, the data, backbone, size, epochs, the paper's number, ours and the baseline's"
+    info = get_method(slug); runs = runs or {}
+    rows = ['| preset | data | backbone | size | epochs | paper | ours (top-1 %) | baseline, same budget | measured on |',
+            '|---|---|---|---|---|---|---|---|---|']
+    for name in info.presets:
+        r = runs.get(name) or load_result(slug, name, start); base = load_result('baseline', name, start) if slug != 'baseline' else None
+        p = info.presets[name]
+        paper = next((f"{x['top1']} ({x['source'].split(',')[0]})" for x in info.reported if name == 'paper' and x['backbone'] == p.arch), '–')
+        where = f"{r['device']}, {r['date']}, {r['train_seconds']:.0f} s, {r['images_per_second']:.0f} img/s" if r else 'not run yet'
+        rows.append(f"| {name} | {r['data'] if r else p.data} | {p.arch} | {p.size} | {r['epochs'] if r else p.epochs} | {paper} "
+                    f"| {_fmt(r)} | {_fmt(base) if slug != 'baseline' else '(this is the baseline)'} | {where} |")
+    return '\n'.join(rows)
