@@ -28,7 +28,7 @@ def _methods(a)->str:
     w = [max(len(r[i]) for r in rows + [('method', 'year', 'venue', 'presets', 'title')]) for i in range(4)]
     return '\n'.join(f'{s:<{w[0]}}  {y:<{w[1]}}  {v:<{w[2]}}  {p:<{w[3]}}  {t}' for s, y, v, p, t in [('method', 'year', 'venue', 'presets', 'title')] + rows)
 
-_OVERRIDES = ('data', 'arch', 'size', 'epochs', 'bs', 'lr', 'weights', 'seed')
+_OVERRIDES = ('data', 'arch', 'size', 'epochs', 'bs', 'lr', 'weights', 'seed', 'compile')
 
 def _train(a)->dict:
     from fgvc_tutorial.learner import fgvc_train
@@ -63,6 +63,7 @@ def _parser()->argparse.ArgumentParser:
     t.add_argument('--epochs', type=int); t.add_argument('--bs', type=int); t.add_argument('--lr', type=float)
     t.add_argument('--weights', help='backbone weights file'); t.add_argument('--seed', type=int)
     t.add_argument('--out', help='run folder (default runs/<method>-<preset>)'); t.add_argument('--resume', action='store_true')
+    t.add_argument('--compile', action='store_true', default=None, help='torch.compile the model (CUDA)')
     t.set_defaults(func=_train)
     e = sub.add_parser('eval', help='accuracy of a saved model on the test split of a dataset')
     e.add_argument('--checkpoint', required=True); e.add_argument('--data', required=True); e.add_argument('--bs', type=int, default=64)

@@ -120,6 +120,7 @@ class Preset:
     label_smoothing: float = 0.
     valid: str|float = 'test'        # 'test' or a fraction of train held out per class
     seed: int = 42
+    compile: bool = False            # torch.compile the model (CUDA; pays off on long runs)
     data_kw: dict = field(default_factory=dict)    # reader options, e.g. `n_classes` of the synthetic set
     method_kw: dict = field(default_factory=dict)  # options of the method's learner factory
 

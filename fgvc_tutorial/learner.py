@@ -320,7 +320,7 @@ def preset_dls(p:Preset, num_workers:int|None=None, **kwargs):
     return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio,
                     stats=backbone_stats(p.arch), num_workers=num_workers, **kwargs)
 
-_TRAIN_KEYS = ('lr', 'backbone_lr_mult', 'opt', 'mom', 'wd', 'label_smoothing', 'schedule', 'milestones', 'gamma', 'decay_every')
+_TRAIN_KEYS = ('lr', 'backbone_lr_mult', 'opt', 'mom', 'wd', 'label_smoothing', 'schedule', 'milestones', 'gamma', 'decay_every', 'compile')
 
 def fgvc_learner(method:str,         # a registered slug, see `fgvc methods`
                  dls=None,           # default: the preset's data (`preset_dls`)
@@ -457,10 +457,10 @@ def training_throughput(model:nn.Module, size:int, bs:int=8, steps:int=3, warmup
 
 # %% ../nbs/04_learner.ipynb #651a9266
 def results_dir(start=None)->Path:
-    "The repository's `results/` folder (the nearest parent of `start` or the working directory that has one)"
+    "`results/` in the repository holding `start` (default: the working directory), else `results/` right there"
     here = Path(start or Path.cwd()).resolve()
     for d in [here, *here.parents]:
-        if (d/'results').is_dir() and (d/'settings.ini').is_file(): return d/'results'
+        if (d/'settings.ini').is_file() and (d/'nbs').is_dir(): return d/'results'   # the repository root
     return here/'results'
 
 def save_result(summary:dict, slug:str, preset:str, start=None)->Path:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['QUICK_DATA', 'SHORT_RUN', 'BASELINE', 'Baseline', 'baseline_model', 'baseline_learner']
 
-# %% ../../nbs/10_baseline.ipynb #22eb24bb
+# %% ../../nbs/10_baseline.ipynb #4e05dd24
 import torch
 import torch.nn as nn
 
@@ -13,7 +13,7 @@ from ..backbones import create_backbone
 from ..core import MethodInfo, Preset, register_method
 from ..learner import FGVCOut, build_learner
 
-# %% ../../nbs/10_baseline.ipynb #a391649a
+# %% ../../nbs/10_baseline.ipynb #09e9ca1d
 class Baseline(nn.Module):
     "Pretrained backbone, global average pooling and a linear classifier (Eq. 1)"
     def __init__(self, body:nn.Module,  # features_only backbone; its last output is used
@@ -26,17 +26,17 @@ class Baseline(nn.Module):
         feats = fmap.mean((2, 3))                             # (B,C)    Eq. 1
         return FGVCOut(logits=self.head(self.drop(feats)), fmap=fmap)
 
-# %% ../../nbs/10_baseline.ipynb #27c8d169
+# %% ../../nbs/10_baseline.ipynb #5ed95987
 def baseline_model(n_out:int, arch:str='efficientnet_lite0', pretrained:bool=True, weights=None, dropout:float=0.)->Baseline:
     "The baseline on backbone `arch` (see `backbones.BACKBONES`)"
     return Baseline(create_backbone(arch, pretrained=pretrained, weights=weights, out_indices=[-1]), n_out, dropout)
 
-# %% ../../nbs/10_baseline.ipynb #430f9cbd
+# %% ../../nbs/10_baseline.ipynb #8c20fa94
 def baseline_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weights=None, dropout:float=0., **config):
     "Learner for the baseline; `config` goes to `learner.build_learner` (lr, schedule, wd, ...)"
     return build_learner(dls, baseline_model(dls.c, arch, pretrained, weights, dropout), **config)
 
-# %% ../../nbs/10_baseline.ipynb #9d3a47e5
+# %% ../../nbs/10_baseline.ipynb #8cca4b7a
 QUICK_DATA = dict(n_classes=20, n_train=40, n_test=20, size=128, difficulty='easy')   # the synthetic set of every `quick` run
 SHORT_RUN = dict(opt='adam', lr=1e-3, backbone_lr_mult=1., wd=0.01, schedule='one_cycle')  # few-epoch runs: AdamW one-cycle, one lr
 
