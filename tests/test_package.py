@@ -22,7 +22,8 @@ def wheel(tmp_path_factory):
 
 def test_wheel_contents(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for mod in ('core', 'data', 'synth', 'backbones', 'cli', '_modidx'): assert f'fgvc_tutorial/{mod}.py' in names
+    for mod in ('core', 'data', 'synth', 'backbones', 'learner', 'viz', 'cli', '_modidx', 'methods/__init__', 'methods/baseline'):
+        assert f'fgvc_tutorial/{mod}.py' in names, mod
     assert not any(n.startswith(('nbs/', 'tests/')) or n.endswith('.ipynb') for n in names)
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('METADATA'))).decode()
     assert 'Requires-Dist: fastai' in meta and 'Requires-Dist: torch' in meta
