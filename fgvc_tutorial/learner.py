@@ -29,6 +29,7 @@ from fastai.metrics import AccumMetric, accuracy, top_k_accuracy
 from fastai.optimizer import SGD, Adam
 from fastai.torch_core import find_bs
 from fastcore.foundation import L
+from fastcore.xtras import ContextManagers
 from fastai.vision.core import imagenet_stats
 
 from .core import DataError, Preset, atomic_write, default_device, get_method, set_seed
@@ -381,7 +382,7 @@ def fgvc_train(method:str, preset:str='quick',
     learn = fgvc_learner(method, dls, preset, **overrides); p = learn.preset
     config = dict(method=learn.method, preset=asdict(p), vocab=list(map(str, learn.dls.vocab)))
     for f in ('summary.json', 'model.pth'): (out/f).unlink(missing_ok=True)
-    with (nullcontext() if progress else learn.no_bar()):
+    with (nullcontext() if progress else ContextManagers([learn.no_bar(), learn.no_logging()])):
         with ddp_ctx(learn): fit_fgvc(learn, p.epochs, out, resume, config)
         if is_main_process(): _save_loss_plot(learn, out/'figures'/'loss.png')   # before evaluating, which clears the losses
         summary = _summary(learn, p, evaluate(learn), p.epochs)
