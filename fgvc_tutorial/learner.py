@@ -155,7 +155,7 @@ class ScheduleCallback(Callback):
     def before_batch(self):
         pos = self.position(); m = lr_multiplier(self.schedule, pos, self.total, **self.kwargs)
         self.opt.set_hyper('lr', [b * m for b in self.base_lrs])
-        if self.schedule == 'one_cycle': self.opt.set_hyper('mom', combined_cos(.25, .95, .85, .95)(pos))
+        if self.schedule == 'one_cycle': self.opt.set_hyper('mom', combined_cos(self.kwargs.get('pct_start', .25), .95, .85, .95)(pos))
 
 # %% ../nbs/04_learner.ipynb #b3243c85
 def build_learner(dls, model:nn.Module,
@@ -321,7 +321,7 @@ def preset_dls(p:Preset, num_workers:int|None=None, **kwargs):
     return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio,
                     stats=backbone_stats(p.arch), num_workers=num_workers, **kwargs)
 
-_TRAIN_KEYS = ('lr', 'backbone_lr_mult', 'opt', 'mom', 'wd', 'label_smoothing', 'schedule', 'milestones', 'gamma', 'decay_every', 'compile')
+_TRAIN_KEYS = [k for k in inspect.signature(build_learner).parameters if k in Preset.__dataclass_fields__]   # preset fields `build_learner` takes
 
 def fgvc_learner(method:str,         # a registered slug, see `fgvc methods`
                  dls=None,           # default: the preset's data (`preset_dls`)
@@ -409,7 +409,7 @@ def evaluate_run(model_path, data, bs:int=64, num_workers:int|None=None)->dict:
         bad = next(i for i, (a, b) in enumerate(zip(dls.vocab, vocab)) if str(a) != b)
         raise DataError(f'class {bad} is {dls.vocab[bad]!r} in {data} but {vocab[bad]!r} in the model', file=model_path,
                         fix='evaluate on the dataset the model was trained on')
-    learn = Learner(dls, model, FGVCLoss(), cbs=[OutputCallback(), CudaSpeedCallback()])
+    learn = build_learner(dls, model)   # the spine's callbacks and metrics; no optimizer is created for evaluation
     with learn.no_bar(): return dict(method=slug, data=str(data), **evaluate(learn))
 
 # %% ../nbs/04_learner.ipynb #d72167bd
