@@ -117,6 +117,9 @@ class Preset:
     opt: str = 'sgd'                 # 'sgd' (momentum, coupled weight decay as in torch.optim.SGD) or 'adam' (AdamW)
     mom: float = 0.9
     wd: float = 5e-4
+    head_wd: float|None = None       # weight decay of the new layers (None: `wd`)
+    freeze_epochs: int = 0           # the first epochs train only the new layers, on the frozen backbone
+    train_crop: str = 'random'       # training crop: 'random', or 'center' (flip is the only augmentation, as in B-CNN)
     label_smoothing: float = 0.
     valid: str|float = 'test'        # 'test' or a fraction of train held out per class
     seed: int = 42

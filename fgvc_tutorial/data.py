@@ -28,7 +28,7 @@ with warnings.catch_warnings():
     from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
     from fastai.data.core import DataLoaders
     from fastai.data.transforms import IntToFloatTensor, Normalize
-    from fastai.vision.augment import Resize, RandomCrop, FlipItem, ResizeMethod
+    from fastai.vision.augment import Resize, RandomCrop, CropPad, FlipItem, ResizeMethod
     from fastai.vision.core import PILImage, TensorPoint, PointScaler, imagenet_stats
 
 # %% ../nbs/01_data.ipynb #3e8c1a54
@@ -533,6 +533,11 @@ def _flip(p:float=.5)->FlipItem:
     f = FlipItem(p); f.order = 2
     return f
 
+def _train_crop(kind:str, size:int):
+    "fastai's `RandomCrop` (random when training, centred when validating) or `CropPad` (centred always)"
+    if kind not in ('random', 'center'): raise ValueError(f"train_crop must be 'random' or 'center', got {kind!r}")
+    return RandomCrop(size) if kind == 'random' else CropPad(size)
+
 def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, or an `FGVCData`
              size:int=224,              # input side in pixels after the crop
              bs:int=32,                 # batch size
@@ -542,6 +547,7 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
              with_parts:bool=False,     # also yield parts and box as points, and their visibility
              stats=imagenet_stats,      # normalization (mean, std); e.g. ([.5]*3, [.5]*3) for backbones trained so
              resize_ratio:float=1.14,   # squish-resize to size × this before the crop (512/448 in most papers)
+             train_crop:str='random',   # 'random' crop for training, or 'center' (then flip is the only augmentation)
              device=None, **kwargs)->DataLoaders:
     "fastai DataLoaders for FGVC: squish-resize, random crop and flip for training, centre crop for validation"
     data = read_dataset(source)
@@ -561,7 +567,7 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
         getters += [partial(_geometry, data), partial(_visibility, data)]
     dblock = DataBlock(blocks=blocks, getters=getters, n_inp=1,
                        splitter=lambda items: (list(range(len(train_idx))), list(range(len(train_idx), len(items)))),
-                       item_tfms=[Resize(round(size*resize_ratio), method=ResizeMethod.Squish), RandomCrop(size), _flip()],
+                       item_tfms=[Resize(round(size*resize_ratio), method=ResizeMethod.Squish), _train_crop(train_crop, size), _flip()],
                        batch_tfms=[Normalize.from_stats(*stats)] if stats else None)
     dls = dblock.dataloaders(np.concatenate([train_idx, valid_idx]).tolist(), bs=bs, seed=seed, device=device,
                              num_workers=os.cpu_count() if num_workers is None else num_workers, **kwargs)

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'CudaSpeedCallback', 'top5', 'mean_class_accuracy',
-           'fgvc_metrics', 'fgvc_splitter', 'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback', 'build_learner',
-           'base_lrs', 'to_plain', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
-           'TrainingDiverged', 'NaNStopCallback', 'ThroughputCallback', 'CheckpointCallback', 'ddp_ctx',
-           'is_main_process', 'fit_fgvc', 'evaluate', 'backbone_stats', 'preset_dls', 'fgvc_learner', 'save_model',
-           'load_model', 'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images', 'training_throughput',
-           'results_dir', 'save_result', 'load_result', 'results_table']
+           'fgvc_metrics', 'fgvc_splitter', 'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback',
+           'FreezeBackboneCallback', 'build_learner', 'base_lrs', 'to_plain', 'rng_state', 'set_rng_state',
+           'save_checkpoint', 'load_checkpoint', 'TrainingDiverged', 'NaNStopCallback', 'ThroughputCallback',
+           'CheckpointCallback', 'ddp_ctx', 'is_main_process', 'fit_fgvc', 'evaluate', 'backbone_stats', 'preset_dls',
+           'fgvc_learner', 'save_model', 'load_model', 'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images',
+           'training_throughput', 'results_dir', 'save_result', 'load_result', 'results_table']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, json, math, os, random, time, warnings
@@ -157,6 +157,24 @@ class ScheduleCallback(Callback):
         self.opt.set_hyper('lr', [b * m for b in self.base_lrs])
         if self.schedule == 'one_cycle': self.opt.set_hyper('mom', combined_cos(self.kwargs.get('pct_start', .25), .95, .85, .95)(pos))
 
+# %% ../nbs/04_learner.ipynb #5603c9f1
+class FreezeBackboneCallback(Callback):
+    "Train only the new layers for the first `freeze_epochs` epochs: `model.body` frozen, its BatchNorm in eval mode"
+    order = -5   # after fastai's TrainEvalCallback has put the model in train mode
+    def __init__(self, freeze_epochs:int): self.freeze_epochs = freeze_epochs
+    @property
+    def body(self): return getattr(self.learn.model, 'module', self.learn.model).body   # through a DDP wrapper too
+    def frozen(self)->bool: return getattr(self.learn, 'epoch_offset', 0) + self.epoch < self.freeze_epochs
+    def before_train(self):
+        frozen, ddp = self.frozen(), hasattr(self.learn.model, 'module')
+        for p in self.body.parameters(): p.requires_grad_(ddp or not frozen)   # DDP expects a gradient for every parameter
+        if frozen: self.body.eval()
+    def after_backward(self):
+        if self.frozen():                                    # (DDP) averaged across ranks, then dropped: the optimizer skips them
+            for p in self.body.parameters(): p.grad = None
+    def after_fit(self):
+        for p in self.body.parameters(): p.requires_grad_(True)
+
 # %% ../nbs/04_learner.ipynb #b3243c85
 def build_learner(dls, model:nn.Module,
                   loss_func:nn.Module|None=None, # default: `FGVCLoss(label_smoothing)`
@@ -164,14 +182,19 @@ def build_learner(dls, model:nn.Module,
                   lr:float=0.01,                 # learning rate of the new layers
                   backbone_lr_mult:float=0.1,    # the backbone (group 0) learns this times slower
                   opt:str='sgd', mom:float=0.9, wd:float=5e-4, label_smoothing:float=0.,
+                  head_wd:float|None=None,       # weight decay of the new layers (default: `wd`)
+                  freeze_epochs:int=0,           # first train only the new layers on the frozen backbone (`FreezeBackboneCallback`)
                   schedule:str='one_cycle', milestones=(), gamma:float=0.1, decay_every:float=1.,
                   splitter=fgvc_splitter, metrics=None, bf16:bool=True, channels_last:bool=True,
                   compile:bool=False)->Learner:  # torch.compile the model (CUDA; minutes of compile time)
     "A fastai `Learner` on the shared spine: output protocol, parameter groups, papers' optimizer and schedule, metrics"
     if compile: model.compile()
-    learn = Learner(dls, model, loss_func or FGVCLoss(label_smoothing), opt_func=fgvc_opt_func(opt, mom), lr=lr, wd=wd,
+    n_groups = len(splitter(model))
+    wds = wd if head_wd is None else [wd] + [head_wd] * (n_groups - 1)   # one value per parameter group
+    cbs = list(cbs or []) + ([FreezeBackboneCallback(freeze_epochs)] if freeze_epochs else [])
+    learn = Learner(dls, model, loss_func or FGVCLoss(label_smoothing), opt_func=fgvc_opt_func(opt, mom), lr=lr, wd=wds,
                     splitter=splitter, metrics=fgvc_metrics() if metrics is None else metrics, wd_bn_bias=True,
-                    cbs=[OutputCallback(), CudaSpeedCallback(bf16, channels_last)] + list(cbs or []))
+                    cbs=[OutputCallback(), CudaSpeedCallback(bf16, channels_last)] + cbs)
     learn.fgvc = dict(lr=lr, backbone_lr_mult=backbone_lr_mult, schedule=schedule,
                       schedule_kw=dict(milestones=tuple(milestones), gamma=gamma, decay_every=decay_every))
     return learn
@@ -319,7 +342,7 @@ def preset_dls(p:Preset, num_workers:int|None=None, **kwargs):
     from fgvc_tutorial.data import fgvc_dls, read_dataset
     data = read_dataset(p.data, **p.data_kw)
     return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio,
-                    stats=backbone_stats(p.arch), num_workers=num_workers, **kwargs)
+                    stats=backbone_stats(p.arch), train_crop=p.train_crop, num_workers=num_workers, **kwargs)
 
 _TRAIN_KEYS = [k for k in inspect.signature(build_learner).parameters if k in Preset.__dataclass_fields__]   # preset fields `build_learner` takes
 

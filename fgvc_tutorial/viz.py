@@ -96,9 +96,11 @@ def overlay(img:np.ndarray, heat:torch.Tensor, ax=None, alpha:float=.5, cmap:str
 
 # %% ../nbs/05_viz.ipynb #d385e937
 def where_it_looks(model:nn.Module, x:torch.Tensor)->torch.Tensor: # (B,3,H,W) -> (B,h,w) in [0,1]
-    "The method's own attention (`out.attn` averaged over maps) if it has one, else Grad-CAM of the prediction"
+    "The method's own map: `model.heat_map(x)` if defined, else `out.attn` averaged over maps, else Grad-CAM of the prediction"
     model.eval()
-    with torch.no_grad(): out = as_out(model(x))
+    with torch.no_grad():
+        if hasattr(model, 'heat_map'): return normalize_heat(model.heat_map(x).float().cpu())
+        out = as_out(model(x))
     heat = out.attn.float().mean(1) if 'attn' in out else grad_cam(model, x)
     return normalize_heat(heat.cpu())
 

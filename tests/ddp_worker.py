@@ -1,19 +1,26 @@
-"""Run by tests/test_ddp.py under `torchrun --nproc_per_node 2`: one short epoch of the baseline with DDP on the gloo
-backend, then each rank saves its final weights so the test can check that the replicas agree."""
+"""Run by tests/test_training.py under `torchrun --nproc_per_node 2`: two short epochs of the baseline with DDP on the
+gloo backend, the first with the backbone frozen (`freeze_epochs=1`); each rank saves its weights before, after the
+frozen epoch and at the end, so the test can check that the replicas agree and that the freeze held."""
 import os, sys
 from pathlib import Path
 import torch
+from fastai.callback.core import Callback
 from fgvc_tutorial.core import set_seed
 from fgvc_tutorial.data import fgvc_dls, read_dataset
 from fgvc_tutorial.learner import fgvc_learner, fit_fgvc, ddp_ctx
+
+class SaveAfterFirstEpoch(Callback):
+    def after_epoch(self):
+        if self.epoch == 0: self.learn.frozen_state = {k: v.clone() for k, v in self.learn.model.module.state_dict().items()}
 
 out = Path(sys.argv[1]); data = read_dataset(sys.argv[2])
 torch.set_num_threads(1)
 set_seed(0)
 dls = fgvc_dls(data, size=32, bs=8, num_workers=0, stats=([.5]*3, [.5]*3))
-learn = fgvc_learner('baseline', dls, 'quick', arch='mobilenetv3_small', pretrained=False, lr=0.05)
+learn = fgvc_learner('baseline', dls, 'quick', arch='mobilenetv3_small', pretrained=False, lr=0.05, freeze_epochs=1)
+learn.add_cb(SaveAfterFirstEpoch())
 before = {k: v.clone() for k, v in learn.model.state_dict().items()}
-with learn.no_bar(), ddp_ctx(learn): fit_fgvc(learn, 1)
+with learn.no_bar(), ddp_ctx(learn): fit_fgvc(learn, 2)
 assert torch.distributed.is_initialized() and torch.distributed.get_world_size() == 2, 'not a 2-process DDP run'
-torch.save(dict(after=learn.model.state_dict(), before=before, n_batches=learn.train_images),
+torch.save(dict(after=learn.model.state_dict(), before=before, frozen=learn.frozen_state, n_batches=learn.train_images),
            out/f"rank{os.environ['RANK']}.pth")

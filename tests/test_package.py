@@ -22,7 +22,7 @@ def wheel(tmp_path_factory):
 
 def test_wheel_contents(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for mod in ('core', 'data', 'synth', 'backbones', 'learner', 'viz', 'cli', '_modidx', 'methods/__init__', 'methods/baseline'):
+    for mod in ('core', 'data', 'synth', 'backbones', 'learner', 'viz', 'cli', '_modidx', 'methods/__init__', 'methods/baseline', 'methods/bcnn'):
         assert f'fgvc_tutorial/{mod}.py' in names, mod
     assert not any(n.startswith(('nbs/', 'tests/')) or n.endswith('.ipynb') for n in names)
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('METADATA'))).decode()

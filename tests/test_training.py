@@ -39,15 +39,18 @@ def test_paper_preset_one_step(slug, tmp_path):
 
 
 def test_ddp_two_cpu_processes(tmp_path, tiny_synth):
-    "torchrun, 2 processes, gloo: both ranks end with identical weights, which differ from the start"
+    "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was"
     env = dict(os.environ, OMP_NUM_THREADS='1')
     r = subprocess.run([str(BIN/'torchrun'), '--standalone', '--nproc_per_node', '2', str(ROOT/'tests'/'ddp_worker.py'),
                         str(tmp_path), str(tiny_synth)], capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-5000:]
     a, b = (torch.load(tmp_path/f'rank{i}.pth', weights_only=True) for i in (0, 1))
     for k in a['after']: assert torch.equal(a['after'][k], b['after'][k]), k
-    assert any(not torch.equal(a['after'][k], a['before'][k]) for k in a['after'])
-    assert a['n_batches'] == b['n_batches'] == 16, 'each rank sees half of the 32 training images'
+    body = [k for k in a['after'] if k.startswith('body.') and a['after'][k].is_floating_point()]
+    assert body and all(torch.equal(a['frozen'][k], a['before'][k]) for k in body), 'the frozen epoch changed the backbone'
+    assert not torch.equal(a['frozen']['head.weight'], a['before']['head.weight']), 'the frozen epoch did not train the head'
+    assert any(not torch.equal(a['after'][k], a['frozen'][k]) for k in body), 'the second epoch did not train the backbone'
+    assert a['n_batches'] == b['n_batches'] == 32, 'each rank sees half of the 32 training images, twice'
 
 
 def test_cli_train_eval_predict(tmp_path, tiny_synth):
