@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# MathJax 3 for the docs site, served locally (npm)
+MATHJAX := node_modules/mathjax/es5/tex-mml-chtml.js
 
-.PHONY: run test lab venv sync nbtest pytest export clean-nbs readme
+.PHONY: run test docs lab venv sync nbtest pytest export clean-nbs readme
 
 $(STAMP): settings.ini setup.py constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +20,17 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/fgvc train --method baseline --preset quick
 
-test: venv
+test: venv $(MATHJAX)
 	PATH=$(abspath $(BIN)):$$PATH bash tools/ci_sync.sh
 	$(BIN)/nbdev_test --n_workers 2 --timing
 	$(BIN)/pytest -q tests/
+
+$(MATHJAX):
+	npm install --no-save --no-package-lock --silent mathjax@3.2.2
+
+docs: venv $(MATHJAX)
+	$(BIN)/python tools/nbdocs.py docs
+	$(BIN)/python tools/linkcheck.py _docs
 
 lab: venv
 	$(BIN)/jupyter lab nbs/

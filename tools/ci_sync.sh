@@ -14,5 +14,8 @@ if changed nbs; then
 python tools/nbdocs.py readme >/dev/null 2>&1 || { echo "ERROR: README build failed"; fail=1; }
 if changed README.md README_files; then
   echo "ERROR: README.md is stale: run python tools/nbdocs.py readme and commit"; git diff --stat -- README.md; fail=1; fi
-[ $fail = 0 ] && echo "in sync: library, notebooks, README"
+python tools/nbdocs.py sidebar >/dev/null 2>&1 || { echo "ERROR: sidebar build failed"; fail=1; }
+if changed nbs/sidebar.yml; then
+  echo "ERROR: nbs/sidebar.yml is stale: run python tools/nbdocs.py sidebar and commit"; fail=1; fi
+[ $fail = 0 ] && echo "in sync: library, notebooks, README, sidebar"
 exit $fail

@@ -1,16 +1,16 @@
 """Offline stand-in for nbdev's Quarto step (nbdev 2.4.14): README.md and an HTML docs site from nbs/.
 
     python tools/nbdocs.py readme   # README.md (+ README_files/) from nbs/<readme_nb>
-    python tools/nbdocs.py html     # _docs/*.html, one page per notebook, via nbconvert only
-    python tools/nbdocs.py mkdocs   # _site/ via mkdocs + mkdocs-jupyter
-    python tools/nbdocs.py sphinx   # _site_sphinx/ via sphinx + myst-nb (MATHJAX_DIR=... for offline math)
+    python tools/nbdocs.py docs     # the site: _docs/ via sphinx + myst-nb, MathJax served from node_modules/
+    python tools/nbdocs.py sidebar  # nbs/sidebar.yml: the same book order for Quarto's `nbdev_docs`
+    python tools/nbdocs.py html     # fallback without Sphinx: _docs_plain/*.html via nbconvert only
 
 Every target first runs nbdev's own processing (nbdev.serve.proc_nbs -> _proc/: hides `#| hide`/export
 cells, inserts and executes show_doc, adds links, writes YAML front matter) and then turns the Quarto-only
 bits into plain Jupyter (tools/nbdocs.py:plain) in _docs_src/. No notebook is re-executed: outputs saved in
 nbs/ are what the docs show (as with `quarto render --no-execute`).
 """
-import json, os, re, shutil, subprocess, sys
+import json, os, re, shutil, subprocess, sys, time
 from pathlib import Path
 import yaml
 from nbdev.config import get_config
@@ -84,13 +84,29 @@ def plain(nb, local_links=True):
     nb['metadata'].setdefault('language_info', {'name': 'python'})   # fenced blocks get ```python
     return fm, nb
 
+BOOK = [('Foundations', range(0, 11)), ('Papers, by year', range(11, 80)), ('Benchmark', range(80, 90)),
+        ('Reference', range(90, 100))]   # sidebar sections by notebook number: core chapters and baseline, the papers, ...
+
+def book(stems)->list:
+    "[(section, [stems in order])] for notebook stems such as '11_bcnn' (the landing page 'index' is not in a section)"
+    num = lambda s: int(s.split('_')[0]) if s.split('_')[0].isdigit() else None
+    return [(name, sorted(s for s in stems if num(s) in nums)) for name, nums in BOOK if any(num(s) in nums for s in stems)]
+
+def sidebar():
+    "nbs/sidebar.yml for Quarto (custom_sidebar = True in settings.ini): the book order of the Sphinx site"
+    stems = [f.stem for f in sorted(cfg.nbs_path.glob('*.ipynb'))]
+    sb = {'website': {'sidebar': {'contents': ['index.ipynb'] + [
+        {'section': name, 'contents': [f'{s}.ipynb' for s in ss]} for name, ss in book(stems)]}}}
+    (cfg.nbs_path/'sidebar.yml').write_text(yaml.safe_dump(sb, sort_keys=False))
+    print('wrote', cfg.nbs_path/'sidebar.yml')
+
 def proc():
     from nbdev.serve import proc_nbs
     shutil.rmtree(proc_dir, ignore_errors=True)
     proc_nbs(force=True)
 
 def build_src(local_links=True, only=None):
-    "_proc/*.ipynb -> _docs_src/<output-file stem>.ipynb; returns [(stem, title)] in notebook order"
+    "_proc/*.ipynb -> _docs_src/<output-file stem>.ipynb; returns [(stem, title, notebook stem)] in notebook order"
     shutil.rmtree(src_dir, ignore_errors=True); src_dir.mkdir()
     pages = []
     for f in sorted(proc_dir.rglob('*.ipynb')):
@@ -98,7 +114,7 @@ def build_src(local_links=True, only=None):
         fm, nb = plain(json.loads(f.read_text()), local_links)
         stem = Path(fm.get('output-file', f.stem + '.html')).stem
         (src_dir/f'{stem}.ipynb').write_text(json.dumps(nb, indent=1))
-        pages.append((stem, fm.get('title', stem)))
+        pages.append((stem, fm.get('title', stem), f.stem))
     pages.sort(key=lambda p: (p[0] != 'index', p[0]))
     return pages
 
@@ -120,57 +136,52 @@ def readme():
 def html():
     "nbconvert only: one self-contained page per notebook plus a nav line on top of each page"
     proc(); pages = build_src()
-    out = root/cfg.doc_path.name
+    out = root/'_docs_plain'
     shutil.rmtree(out, ignore_errors=True)
-    nav = ' | '.join(f'[{t}]({s}.html)' for s, t in pages)
-    for s, _ in pages:
+    nav = ' | '.join(f'[{t}]({s}.html)' for s, t, _ in pages)
+    for s, _, _ in pages:
         f = src_dir/f'{s}.ipynb'; nb = json.loads(f.read_text())
         nb['cells'].insert(0, {'cell_type': 'markdown', 'metadata': {}, 'source': nav})
         f.write_text(json.dumps(nb, indent=1))
     run(sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'html', '--template', 'lab', '--log-level', 'WARN',
         '--HTMLExporter.mathjax_url=', '--HTMLExporter.require_js_url=',
         '--HTMLExporter.exclude_input_prompt=True', '--HTMLExporter.exclude_output_prompt=True',
-        '--TagRemovePreprocessor.remove_input_tags=remove_input', *[src_dir/f'{s}.ipynb' for s, _ in pages],
+        '--TagRemovePreprocessor.remove_input_tags=remove_input', *[src_dir/f'{s}.ipynb' for s, _, _ in pages],
         '--output-dir', out)
     print('open', out/'index.html')
 
-def mkdocs():
-    proc(); pages = build_src()
-    site = root/'_site'
-    conf = {'site_name': cfg.title, 'site_description': cfg.get('description', ''), 'docs_dir': str(src_dir),
-            'site_dir': str(site), 'use_directory_urls': False,
-            'theme': {'name': 'material', 'font': False, 'features': ['navigation.sections']},
-            'nav': [{t: f'{s}.ipynb'} for s, t in pages],
-            'plugins': ['search', 'offline', {'mkdocs-jupyter': {'execute': False, 'include_source': False,
-                                                      'remove_tag_config': {'remove_input_tags': ['remove_input']}}}]}
-    (root/'_mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
-    run(sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', root/'_mkdocs.yml')
-    (root/'_mkdocs.yml').unlink()
-    print('open', site/'index.html')
+MATHJAX = root/'node_modules'/'mathjax'/'es5'   # `npm install mathjax@3` (make docs does it); served locally, no CDN
 
-def sphinx():
-    proc(); pages = build_src()
-    for f in src_dir.glob('*.ipynb'):   # MyST resolves `page.ipynb#slug` links, not `page.html#slug`
+def docs():
+    "The docs site in _docs/: landing page, one page per notebook in book order, sidebar, search, offline math"
+    t0 = time.time(); proc(); pages = build_src()
+    page_of = {nb: s for s, _, nb in pages} | {s: s for s, _, _ in pages}   # notebook name or page name -> page
+    def link(m):   # MyST resolves `/page.ipynb#slug`, not `page.html#slug`; README-style links name the notebook
+        return f'](/{page_of[m[1]]}.ipynb{m[2] or ""})' if m[1] in page_of else m[0]
+    for f in src_dir.glob('*.ipynb'):
         nb = json.loads(f.read_text())
         for c in nb['cells']:
-            if c['cell_type'] == 'markdown':
-                c['source'] = re.sub(r'\]\((\w+)\.html(#[^)]*)?\)', lambda m: f'](/{m[1]}.ipynb{m[2] or ""})', _src(c))
+            if c['cell_type'] == 'markdown': c['source'] = re.sub(r'\]\((?:nbs/)?(\w+)\.(?:html|ipynb)(#[^)]*)?\)', link, _src(c))
         f.write_text(json.dumps(nb, indent=1))
     idx = src_dir/'index.ipynb'; nb = json.loads(idx.read_text())
-    toc = '```{toctree}\n:maxdepth: 1\n:hidden:\n\n' + '\n'.join(s for s, _ in pages if s != 'index') + '\n```'
-    nb['cells'].append({'cell_type': 'markdown', 'metadata': {}, 'source': toc}); idx.write_text(json.dumps(nb, indent=1))
-    conf = ''
-    mj = os.environ.get('MATHJAX_DIR')   # folder with MathJax 3's tex-mml-chtml.js (npm install mathjax@3 -> node_modules/mathjax/es5)
-    if mj:
-        shutil.copytree(mj, src_dir/'_static'/'mathjax')
-        conf = 'html_static_path = ["_static"]\nmathjax_path = "mathjax/tex-mml-chtml.js"\n'
-    (src_dir/'conf.py').write_text(conf + f'project = {cfg.title!r}\nextensions = ["myst_nb"]\nnb_execution_mode = "off"\n'
-                                   'myst_enable_extensions = ["dollarmath", "amsmath"]\n'
-                                   'html_theme = "sphinx_book_theme"\nexclude_patterns = ["_build"]\nmyst_heading_anchors = 3\n'
-                                   'nb_output_folder = "../_site_sphinx_build"\n'
-                                   'suppress_warnings = ["mystnb.unknown_mime_type"]\n')
-    run(sys.executable, '-m', 'sphinx', '-q', '-b', 'html', src_dir, root/'_site_sphinx')
-    print('open', root/'_site_sphinx'/'index.html')
+    for name, nbs in book([n for _, _, n in pages]):
+        toc = f'```{{toctree}}\n:caption: {name}\n:maxdepth: 1\n:hidden:\n\n' + '\n'.join(page_of[n] for n in nbs) + '\n```'
+        nb['cells'].append({'cell_type': 'markdown', 'metadata': {}, 'source': toc})
+    idx.write_text(json.dumps(nb, indent=1))
+    mj = Path(os.environ.get('MATHJAX_DIR', MATHJAX))
+    if not (mj/'tex-mml-chtml.js').is_file():
+        sys.exit(f'MathJax 3 not found in {mj}: run `npm install --no-save mathjax@3` in {root} (make docs does), or set MATHJAX_DIR')
+    shutil.copytree(mj, src_dir/'_static'/'mathjax')
+    (src_dir/'conf.py').write_text(f'project = {cfg.title!r}\nhtml_title = {cfg.title!r}\nextensions = ["myst_nb"]\n'
+        'nb_execution_mode = "off"\nmyst_enable_extensions = ["dollarmath", "amsmath"]\nmyst_heading_anchors = 3\n'
+        'html_theme = "sphinx_book_theme"\nhtml_static_path = ["_static"]\nmathjax_path = "mathjax/tex-mml-chtml.js"\n'
+        'html_theme_options = {"show_toc_level": 2, "navigation_with_keys": False}\nexclude_patterns = ["_build"]\n'
+        'html_last_updated_fmt = None\nhtml_show_search_summary = False  # its page fetches are blocked under file://\nnb_output_folder = "../_docs_build"\nsuppress_warnings = ["mystnb.unknown_mime_type"]\n')
+    out = root/cfg.doc_path.name
+    shutil.rmtree(out, ignore_errors=True)
+    run(sys.executable, '-m', 'sphinx', '-q', '-b', 'html', src_dir, out)
+    size = sum(f.stat().st_size for f in out.rglob('*') if f.is_file())
+    print(f'built {out} in {time.time() - t0:.0f} s: {len(pages)} pages, {size / 2**20:.1f} MB; open {out/"index.html"}')
 
 if __name__ == '__main__':
-    {'readme': readme, 'html': html, 'mkdocs': mkdocs, 'sphinx': sphinx, 'proc': proc}[sys.argv[1]]()
+    {'readme': readme, 'docs': docs, 'sidebar': sidebar, 'html': html, 'proc': proc}[sys.argv[1]]()
