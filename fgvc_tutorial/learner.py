@@ -189,8 +189,7 @@ def build_learner(dls, model:nn.Module,
                   compile:bool=False)->Learner:  # torch.compile the model (CUDA; minutes of compile time)
     "A fastai `Learner` on the shared spine: output protocol, parameter groups, papers' optimizer and schedule, metrics"
     if compile: model.compile()
-    n_groups = len(splitter(model))
-    wds = wd if head_wd is None else [wd] + [head_wd] * (n_groups - 1)   # one value per parameter group
+    wds = wd if head_wd is None else [wd] + [head_wd] * (len(splitter(model)) - 1)   # one value per parameter group
     cbs = list(cbs or []) + ([FreezeBackboneCallback(freeze_epochs)] if freeze_epochs else [])
     learn = Learner(dls, model, loss_func or FGVCLoss(label_smoothing), opt_func=fgvc_opt_func(opt, mom), lr=lr, wd=wds,
                     splitter=splitter, metrics=fgvc_metrics() if metrics is None else metrics, wd_bn_bias=True,
