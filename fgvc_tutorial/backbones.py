@@ -30,7 +30,7 @@ def map_state_dict_in_order(src:dict, dst:dict)->dict:
 BACKBONES = {   # our name -> timm's name
     'resnet18': 'resnet18', 'resnet34': 'resnet34', 'resnet50': 'resnet50', 'resnet101': 'resnet101',
     'vgg16': 'vgg16', 'vgg16_bn': 'vgg16_bn', 'densenet121': 'densenet121', 'densenet161': 'densenet161',
-    'efficientnet_lite0': 'tf_efficientnet_lite0', 'mobilenetv3_small': 'mobilenetv3_small_100'}
+    'inception_v3': 'inception_v3', 'efficientnet_lite0': 'tf_efficientnet_lite0', 'mobilenetv3_small': 'mobilenetv3_small_100'}
 
 # %% ../nbs/03_backbones.ipynb #30961d37
 def _lite0_package_file()->Path|None:

@@ -9,7 +9,8 @@ __all__ = ['FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'Cuda
            'save_checkpoint', 'load_checkpoint', 'TrainingDiverged', 'NaNStopCallback', 'ThroughputCallback',
            'CheckpointCallback', 'ddp_ctx', 'is_main_process', 'fit_fgvc', 'evaluate', 'backbone_stats', 'preset_dls',
            'fgvc_learner', 'save_model', 'load_model', 'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images',
-           'training_throughput', 'results_dir', 'save_result', 'load_result', 'results_table']
+           'training_throughput', 'StepTimerCallback', 'step_time', 'results_dir', 'save_result', 'load_result',
+           'results_table']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, json, math, os, random, time, warnings
@@ -22,7 +23,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from fastai.callback.core import Callback
+from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.schedule import combined_cos
 from fastai.learner import Learner
 from fastai.metrics import AccumMetric, accuracy, top_k_accuracy
@@ -334,7 +335,8 @@ def evaluate(learn:Learner, dl=None)->dict:
 def backbone_stats(arch:str)->tuple:
     "Input normalization (mean, std) the backbone's ImageNet weights expect"
     from fgvc_tutorial.backbones import LITE0_STATS
-    return LITE0_STATS if arch.startswith('efficientnet_lite') else imagenet_stats
+    # timm's Inception-v3 weights (torchvision's) fold `transform_input` into their stats: pixels in [-1, 1], as EfficientNet-Lite
+    return LITE0_STATS if arch.startswith('efficientnet_lite') or arch == 'inception_v3' else imagenet_stats
 
 def preset_dls(p:Preset, num_workers:int|None=None, **kwargs):
     "The DataLoaders a preset trains on"
@@ -477,6 +479,26 @@ def training_throughput(model:nn.Module, size:int, bs:int=8, steps:int=3, warmup
     for _ in range(steps): step()
     if cuda: torch.cuda.synchronize()
     return bs * steps / (time.perf_counter() - t)
+
+# %% ../nbs/04_learner.ipynb #bb1aa6eb
+class StepTimerCallback(Callback):
+    "Seconds of each training step, `before_batch` to `after_batch` (synchronized on CUDA); stops the fit after `warmup + steps`"
+    order, run_valid = -100, False
+    def __init__(self, steps:int=3, warmup:int=1): self.steps, self.warmup, self.times = steps, warmup, []
+    def _now(self):
+        if torch.cuda.is_available(): torch.cuda.synchronize()
+        return time.perf_counter()
+    def before_batch(self): self._t = self._now()
+    def after_batch(self):
+        if self.iter >= self.warmup: self.times.append(self._now() - self._t)
+        if len(self.times) >= self.steps: raise CancelFitException()
+
+def step_time(learn:Learner, steps:int=3, warmup:int=1)->float:
+    "Median seconds per training step of `learn` with all its callbacks (data loading excluded); trains it for `warmup + steps` batches"
+    if len(learn.dls.train) < steps + warmup: raise ValueError(f'the training set has {len(learn.dls.train)} batches; step_time needs {steps + warmup}')
+    timer = StepTimerCallback(steps, warmup)
+    with learn.no_bar(), learn.no_logging(): learn.fit(1, cbs=timer)
+    return float(np.median(timer.times))
 
 # %% ../nbs/04_learner.ipynb #651a9266
 def results_dir(start=None)->Path:

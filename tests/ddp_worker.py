@@ -1,5 +1,5 @@
-"""Run by tests/test_training.py under `torchrun --nproc_per_node 2`: two short epochs of the baseline with DDP on the
-gloo backend, the first with the backbone frozen (`freeze_epochs=1`); each rank saves its weights before, after the
+"""Run by tests/test_training.py under `torchrun --nproc_per_node 2`: two short epochs of a method (argument 3, default
+the baseline; WS-DAN runs three passes per step inside the DDP wrapper) with DDP on the gloo backend, the first with the backbone frozen (`freeze_epochs=1`); each rank saves its weights before, after the
 frozen epoch and at the end, so the test can check that the replicas agree and that the freeze held."""
 import os, sys
 from pathlib import Path
@@ -13,11 +13,11 @@ class SaveAfterFirstEpoch(Callback):
     def after_epoch(self):
         if self.epoch == 0: self.learn.frozen_state = {k: v.clone() for k, v in self.learn.model.module.state_dict().items()}
 
-out = Path(sys.argv[1]); data = read_dataset(sys.argv[2])
+out = Path(sys.argv[1]); data = read_dataset(sys.argv[2]); method = sys.argv[3] if len(sys.argv) > 3 else 'baseline'
 torch.set_num_threads(1)
 set_seed(0)
 dls = fgvc_dls(data, size=32, bs=8, num_workers=0, stats=([.5]*3, [.5]*3))
-learn = fgvc_learner('baseline', dls, 'quick', arch='mobilenetv3_small', pretrained=False, lr=0.05, freeze_epochs=1)
+learn = fgvc_learner(method, dls, 'quick', arch='mobilenetv3_small', pretrained=False, lr=0.05, freeze_epochs=1)
 learn.add_cb(SaveAfterFirstEpoch())
 before = {k: v.clone() for k, v in learn.model.state_dict().items()}
 with learn.no_bar(), ddp_ctx(learn): fit_fgvc(learn, 2)

@@ -38,11 +38,12 @@ def test_paper_preset_one_step(slug, tmp_path):
     assert any(not torch.equal(a, b) for a, b in zip(before, learn.model.parameters())), 'the step changed nothing'
 
 
-def test_ddp_two_cpu_processes(tmp_path, tiny_synth):
+@pytest.mark.parametrize('method', ['baseline', 'wsdan'])
+def test_ddp_two_cpu_processes(tmp_path, tiny_synth, method):
     "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was"
     env = dict(os.environ, OMP_NUM_THREADS='1')
     r = subprocess.run([str(BIN/'torchrun'), '--standalone', '--nproc_per_node', '2', str(ROOT/'tests'/'ddp_worker.py'),
-                        str(tmp_path), str(tiny_synth)], capture_output=True, text=True, env=env, timeout=600)
+                        str(tmp_path), str(tiny_synth), method], capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-5000:]
     a, b = (torch.load(tmp_path/f'rank{i}.pth', weights_only=True) for i in (0, 1))
     for k in a['after']: assert torch.equal(a['after'][k], b['after'][k]), k
