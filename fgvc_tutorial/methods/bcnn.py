@@ -16,7 +16,7 @@ from fastcore.basics import patch
 from ..backbones import create_backbone
 from ..core import MethodInfo, Preset, register_method
 from ..learner import FGVCOut, build_learner
-from .baseline import QUICK_DATA
+from .baseline import cpu_presets
 
 # %% ../../nbs/11_bcnn.ipynb #a0b28c4b
 def bilinear_pool(a:torch.Tensor,             # (B,M,H,W) stream A
@@ -176,9 +176,7 @@ BCNN = register_method(MethodInfo(
     learner=bcnn_learner, model=bcnn_model, paper_url='https://arxiv.org/abs/1504.07889',
     code_url='https://bitbucket.org/tsungyu/bcnn',
     summary='Outer products of CNN features pooled over locations, signed sqrt, l2, linear classifier',
-    presets=dict(
-        quick=Preset(data='synth', data_kw=QUICK_DATA, arch='efficientnet_lite0', size=96, epochs=3, bs=32, **SHORT_RUN_BCNN),
-        real=Preset(data='cub100', arch='efficientnet_lite0', size=224, epochs=6, bs=32, **SHORT_RUN_BCNN),
+    presets=dict(**cpu_presets(**SHORT_RUN_BCNN),
         paper=Preset(data='CUB_200_2011', arch='vgg16', size=448, resize_ratio=1., train_crop='center', epochs=60,
                      freeze_epochs=20, bs=128, **OFFICIAL_RATES)),
     reported=[dict(dataset='CUB-200-2011', backbone='vgg16', size=448, top1=84.0, model='B-CNN [D,D]',

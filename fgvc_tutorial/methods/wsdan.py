@@ -17,9 +17,9 @@ import torch.nn.functional as F
 from fastai.callback.core import Callback
 
 from ..backbones import create_backbone, load_weights_file, resolve_weights
-from ..core import MethodInfo, Preset, register_method
+from ..core import DataError, MethodInfo, Preset, register_method
 from ..learner import FGVCLoss, FGVCOut, as_out, build_learner
-from .baseline import QUICK_DATA, SHORT_RUN
+from .baseline import QUICK_DATA, SHORT_RUN, cpu_presets
 from .bcnn import bilinear_pool
 
 # %% ../../nbs/17_wsdan.ipynb #2d642287
@@ -49,6 +49,9 @@ def pretrained_attention(layer:nn.Sequential, arch:str='inception_v3', weights=N
         import timm
         sd = timm.create_model('inception_v3', pretrained=True).state_dict()   # timm's download, as `create_backbone`
     conv, bn, M, key = layer[0], layer[1], layer[0].out_channels, 'Mixed_7a.branch3x3_1.'
+    missing = [key + k for k in ('conv.weight', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var') if key + k not in sd]
+    if missing: raise DataError(f'no {missing[0]} in these weights: not an Inception-v3 checkpoint with timm\'s names', file=path,
+                                fix='supply timm\'s inception_v3 weights, or pass attention_init="random"')
     with torch.no_grad():
         conv.weight.copy_(sd[key + 'conv.weight'][:M])
         for k in ('weight', 'bias', 'running_mean', 'running_var'): getattr(bn, k).copy_(sd[key + 'bn.' + k][:M])
@@ -266,9 +269,7 @@ WSDAN_INFO = register_method(MethodInfo(
     learner=wsdan_learner, model=wsdan_model, paper_url='https://arxiv.org/abs/1901.09891',
     code_url='https://github.com/tau-yihouxiang/WS_DAN',
     summary='Attention maps pool part features (BAP); the same maps crop and erase training images and refine the test crop',
-    presets=dict(
-        quick=Preset(data='synth', data_kw=QUICK_DATA, arch='efficientnet_lite0', size=96, epochs=3, bs=32, **SHORT_RUN),
-        real=Preset(data='cub100', arch='efficientnet_lite0', size=224, epochs=6, bs=32, **SHORT_RUN),
+    presets=dict(**cpu_presets(**SHORT_RUN),
         paper=Preset(data='CUB_200_2011', arch='inception_v3', size=448, resize_ratio=512/448, epochs=160, bs=12, **OFFICIAL_WSDAN)),
     reported=[dict(dataset='CUB-200-2011', backbone='inception_v3', size=448, top1=89.4, source='arXiv 1901.09891, comparison table'),
               dict(dataset='Stanford Cars', backbone='inception_v3', size=448, top1=94.5, source='arXiv 1901.09891, comparison table'),
