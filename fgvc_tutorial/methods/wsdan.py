@@ -4,9 +4,8 @@
 
 # %% auto #0
 __all__ = ['ATTENTION_LAYER', 'OFFICIAL_WSDAN', 'WSDAN_INFO', 'attention_layer', 'attention_features', 'pretrained_attention',
-           'WSDAN', 'FeatureCenters', 'pick_maps', 'upsample_maps', 'part_masks', 'mask_boxes', 'crop_resize',
-           'attention_crop_drop', 'WSDANLoss', 'AttentionAugment', 'object_boxes', 'combine_predictions', 'wsdan_model',
-           'wsdan_learner']
+           'WSDAN', 'FeatureCenters', 'pick_maps', 'part_masks', 'mask_boxes', 'crop_resize', 'attention_crop_drop',
+           'WSDANLoss', 'AttentionAugment', 'object_boxes', 'combine_predictions', 'wsdan_model', 'wsdan_learner']
 
 # %% ../../nbs/17_wsdan.ipynb #e284de04
 import math
@@ -21,6 +20,7 @@ from ..core import DataError, MethodInfo, Preset, register_method
 from ..learner import FGVCLoss, FGVCOut, as_out, build_learner
 from .baseline import QUICK_DATA, SHORT_RUN, cpu_presets
 from .bcnn import bilinear_pool
+from ..viz import upsample_heat
 
 # %% ../../nbs/17_wsdan.ipynb #2d642287
 def attention_layer(nf:int,             # N, channels of the feature map
@@ -122,14 +122,10 @@ def pick_maps(attn:torch.Tensor,             # (B,M,h,w) attention maps
               weighting:str='uniform')->torch.Tensor: # 'uniform' (official code) or 'sqrt_mean' (PyTorch port) -> (B,) indices
     "One attention map index per image, drawn from torch's global generator"
     B, M = attn.shape[:2]
-    if weighting == 'uniform': w = torch.ones(B, M)
-    elif weighting == 'sqrt_mean': w = (attn.detach().float().mean((2, 3)).cpu() + 1e-12).sqrt()
+    if weighting == 'uniform': w = torch.ones(B, M, device=attn.device)
+    elif weighting == 'sqrt_mean': w = (attn.detach().float().mean((2, 3)) + 1e-12).sqrt()
     else: raise ValueError(f"weighting must be 'uniform' (official code) or 'sqrt_mean' (PyTorch port), got {weighting!r}")
-    return torch.multinomial(w, 1)[:, 0].to(attn.device)
-
-def upsample_maps(maps:torch.Tensor, size)->torch.Tensor: # (B,C,h,w) -> (B,C,H,W), fp32
-    "Bilinear upsampling of attention maps to the image size (as TF's resize_bilinear)"
-    return F.interpolate(maps.float(), size=tuple(size), mode='bilinear', align_corners=False)
+    return torch.multinomial(w, 1)[:, 0]                 # on the maps' device: no copy to the host in a training step
 
 def part_masks(maps:torch.Tensor,            # (B,H,W), non-negative
                theta:torch.Tensor,           # (B,) thresholds
@@ -184,7 +180,7 @@ def attention_crop_drop(x:torch.Tensor,      # (B,3,H,W) the training batch
     "WS-DAN's attention cropping and dropping for a whole batch, without gradient"
     with torch.no_grad():
         B, rows = len(x), torch.arange(len(x), device=attn.device)
-        def one_map(): return upsample_maps(attn[rows, pick_maps(attn, weighting)][:, None], x.shape[-2:])[:, 0]   # (B,H,W)
+        def one_map(): return upsample_heat(attn[rows, pick_maps(attn, weighting)], x.shape[-2:])   # (B,H,W)
         def theta(lo, hi): return torch.full((B,), 0.5) if thresholds == 'paper' else lo + (hi - lo) * torch.rand(B)
         boxes = mask_boxes(part_masks(one_map(), theta(*crop_theta), thresholds), crop_pad)
         erased = part_masks(one_map(), theta(*drop_theta), thresholds)
@@ -225,7 +221,7 @@ def object_boxes(attn:torch.Tensor,    # (B,M,h,w) attention maps
                  size,                 # (H,W) of the image
                  theta:float=0.1, pad:float=0.05)->torch.Tensor: # -> (B,4) boxes, fractions
     "The official test-time object box: the mean attention map ≥ theta·max, padded by `pad` of the side"
-    mean_map = upsample_maps(attn.mean(1, keepdim=True), size)[:, 0]
+    mean_map = upsample_heat(attn.mean(1), size)
     return mask_boxes(part_masks(mean_map, torch.full((len(attn),), theta)), pad)
 
 def combine_predictions(z1:torch.Tensor, z2:torch.Tensor, how:str='prob')->torch.Tensor: # (B,K) twice -> (B,K) fp32
