@@ -18,7 +18,7 @@ from fastai.callback.core import Callback
 from ..backbones import create_backbone, load_weights_file, resolve_weights
 from ..core import DataError, MethodInfo, Preset, register_method
 from ..learner import FGVCLoss, FGVCOut, as_out, build_learner
-from .baseline import QUICK_DATA, SHORT_RUN, cpu_presets
+from .baseline import SHORT_RUN, cpu_presets
 from .bcnn import bilinear_pool
 from ..viz import upsample_heat
 
@@ -181,7 +181,9 @@ def attention_crop_drop(x:torch.Tensor,      # (B,3,H,W) the training batch
     with torch.no_grad():
         B, rows = len(x), torch.arange(len(x), device=attn.device)
         def one_map(): return upsample_heat(attn[rows, pick_maps(attn, weighting)], x.shape[-2:])   # (B,H,W)
-        def theta(lo, hi): return torch.full((B,), 0.5) if thresholds == 'paper' else lo + (hi - lo) * torch.rand(B)
+        def theta(lo, hi): # (B,) thresholds, drawn on the maps' device like the map indices
+            if thresholds == 'paper': return torch.full((B,), 0.5, device=attn.device)
+            return lo + (hi - lo) * torch.rand(B, device=attn.device)
         boxes = mask_boxes(part_masks(one_map(), theta(*crop_theta), thresholds), crop_pad)
         erased = part_masks(one_map(), theta(*drop_theta), thresholds)
         return crop_resize(x, boxes, clamp=clamp), x * (~erased)[:, None].to(x.dtype), boxes, erased
@@ -222,7 +224,7 @@ def object_boxes(attn:torch.Tensor,    # (B,M,h,w) attention maps
                  theta:float=0.1, pad:float=0.05)->torch.Tensor: # -> (B,4) boxes, fractions
     "The official test-time object box: the mean attention map ≥ theta·max, padded by `pad` of the side"
     mean_map = upsample_heat(attn.mean(1), size)
-    return mask_boxes(part_masks(mean_map, torch.full((len(attn),), theta)), pad)
+    return mask_boxes(part_masks(mean_map, torch.full((len(attn),), theta, device=attn.device)), pad)
 
 def combine_predictions(z1:torch.Tensor, z2:torch.Tensor, how:str='prob')->torch.Tensor: # (B,K) twice -> (B,K) fp32
     "'prob': log of the mean of the two softmaxes (official evaluation); 'logit': the mean logits (PyTorch port)"
