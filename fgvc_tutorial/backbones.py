@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['BACKBONES', 'LITE0_STATS', 'map_state_dict_in_order', 'resolve_weights', 'load_weights_file', 'load_backbone_weights',
-           'efficientnet_lite0', 'create_backbone']
+           'efficientnet_lite0', 'create_backbone', 'stages_run']
 
 # %% ../nbs/03_backbones.ipynb #0be4a7d1
 import os
@@ -29,7 +29,7 @@ def map_state_dict_in_order(src:dict, dst:dict)->dict:
 # %% ../nbs/03_backbones.ipynb #e18396f8
 BACKBONES = {   # our name -> timm's name
     'resnet18': 'resnet18', 'resnet34': 'resnet34', 'resnet50': 'resnet50', 'resnet101': 'resnet101',
-    'vgg16': 'vgg16', 'vgg16_bn': 'vgg16_bn', 'densenet121': 'densenet121', 'densenet161': 'densenet161',
+    'vgg16': 'vgg16', 'vgg16_bn': 'vgg16_bn', 'vgg19': 'vgg19', 'vgg19_bn': 'vgg19_bn', 'densenet121': 'densenet121', 'densenet161': 'densenet161',
     'inception_v3': 'inception_v3', 'efficientnet_lite0': 'tf_efficientnet_lite0', 'mobilenetv3_small': 'mobilenetv3_small_100'}
 
 # %% ../nbs/03_backbones.ipynb #30961d37
@@ -95,21 +95,41 @@ def efficientnet_lite0(pretrained:bool=True, # load the ImageNet weights
     return model
 
 # %% ../nbs/03_backbones.ipynb #cb18efa3
+def _stop_at_last_stage(body:nn.Module)->nn.Module:
+    "Cut timm's EfficientNet/MobileNetV3 extractors after the last stage they return (the generic extractor already stops)"
+    if hasattr(body, 'blocks') and hasattr(body, '_stage_out_idx'):   # stage s is the output of blocks[s-1]; stage 0 the stem
+        body.blocks = body.blocks[:max(body._stage_out_idx)]
+    return body
+
 def create_backbone(name:str,                 # a key of `BACKBONES`
                     pretrained:bool=True,     # load ImageNet weights
                     weights=None,             # explicit weights file (takes precedence)
-                    out_indices=None,         # which stages to return (default: all)
+                    out_indices=None,         # which stages to return (default: all); the trunk ends at the last one
+                    output_stride:int|None=None, # 8 or 16: dilate the last stages instead of striding (ResNet, EfficientNet)
                     download:bool=True)->nn.Module: # let timm fetch the weights from the hub as a last resort
     "timm feature extractor returning a list of stage feature maps; `.channels` and `.reductions` describe them"
     import timm
     if name not in BACKBONES: raise ValueError(f'unknown backbone {name!r}; choose from {", ".join(BACKBONES)}')
-    kw = dict(features_only=True, **({'out_indices': tuple(out_indices)} if out_indices is not None else {}))
-    body = timm.create_model(BACKBONES[name], pretrained=False, **kw)
+    kw = dict(features_only=True, **({'out_indices': tuple(out_indices)} if out_indices is not None else {}),
+              **({'output_stride': output_stride} if output_stride else {}))
+    body = _stop_at_last_stage(timm.create_model(BACKBONES[name], pretrained=False, **kw))
     path = resolve_weights(name, weights) if pretrained or weights is not None else None
     if path is not None: load_backbone_weights(body, name, load_weights_file(path))
     elif pretrained:
         if not download: raise _missing_weights(name)
-        try: body = timm.create_model(BACKBONES[name], pretrained=True, **kw)
+        try: body = _stop_at_last_stage(timm.create_model(BACKBONES[name], pretrained=True, **kw))
         except Exception as e: raise _missing_weights(name, e) from None
     body.channels, body.reductions = body.feature_info.channels(), body.feature_info.reduction()
     return body
+
+# %% ../nbs/03_backbones.ipynb #ef4838b0
+def stages_run(body:nn.Module, x:torch.Tensor)->list: # -> names of the top-level stage modules that ran on `x`
+    "Names of the stem and stage modules (`blocks.i` for EfficientNet-style trunks) called by one forward pass of `body`"
+    names = [n for n, _ in body.named_children() if n != 'blocks'] + [f'blocks.{i}' for i in range(len(getattr(body, 'blocks', [])))]
+    mods, ran = dict(body.named_modules()), []
+    hooks = [mods[n].register_forward_hook(lambda m, i, o, n=n: ran.append(n)) for n in names if n in mods and not isinstance(mods[n], nn.Identity)]
+    try:
+        with torch.no_grad(): body(x)
+    finally:
+        for h in hooks: h.remove()
+    return ran

@@ -6,76 +6,189 @@
 __all__ = ['main']
 
 # %% ../nbs/90_cli.ipynb #4e00db16
-import argparse, json, sys, warnings
+import argparse, json, os, shlex, sys, tempfile, time, warnings
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from .core import DataError, fgvc_info, get_method, list_methods
-from .data import read_dataset, read_cub
-from .synth import SynthConfig, synth_dataset, generate_synth, DIFFICULTY
+# %% ../nbs/90_cli.ipynb #5be0c7f2
+class _Parser(argparse.ArgumentParser):
+    "argparse whose mistakes are one line, `fgvc train: error: ...`, and status 2"
+    def error(self, message): self.exit(2, f'{self.prog}: error: {message} (see {self.prog} --help)\n')
+
+def _whole(least:int):
+    "argparse type: a whole number, `least` or more"
+    def parse(s:str)->int:
+        try: v = int(s)
+        except ValueError: raise argparse.ArgumentTypeError(f'{s!r} is not a whole number') from None
+        if v < least: raise argparse.ArgumentTypeError(f'{v} is too small; pass {least} or more')
+        return v
+    return parse
+
+def _positive(s:str)->float:
+    "argparse type: a finite number above 0"
+    try: v = float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f'{s!r} is not a number') from None
+    if not 0 < v < float('inf'): raise argparse.ArgumentTypeError(f'{s} is not above 0; pass a positive number such as 1e-3')
+    return v
+
+# %% ../nbs/90_cli.ipynb #9b14c6e2
+def _unwritable(folder)->str|None:
+    "Why `folder` can not be created or written, else None; the check leaves nothing behind"
+    out = Path(folder).expanduser().absolute()
+    try:
+        if out.exists() and not out.is_dir(): return f'{out} is a file; pass a folder (new or existing)'
+        have = next(p for p in [out, *out.parents] if p.exists())              # the deepest part that exists
+        if not have.is_dir(): return f'{out} is below {have}, which is a file; pass a path below a folder'
+        tempfile.TemporaryDirectory(dir=have, prefix='.fgvc-check-').cleanup()
+    except OSError as e: return f'{out} can not be written ({e.strerror}); pass a folder you can write to'
+    return None
+
+# %% ../nbs/90_cli.ipynb #66c1d0f8
+def _run_folder(a)->Path: return Path(a.out or f'runs/{a.method}-{a.preset}')
+
+def _precheck(a)->str|None:
+    "The first mistake that needs neither the data nor torch: a missing input file, an output folder that can not be written"
+    if getattr(a, 'weights', None) and not Path(a.weights).is_file():
+        return f'argument --weights: {a.weights}: weights file not found; pass a backbone weights file'
+    if getattr(a, 'checkpoint', None) and not Path(a.checkpoint).is_file():
+        return f'argument --checkpoint: {a.checkpoint}: checkpoint not found; pass the model.pth or checkpoint.pth of a run folder'
+    missing = [f for f in getattr(a, 'images', []) if not Path(f).is_file()]
+    if missing: return f'{missing[0]}: image not found; pass image files'
+    out, flag = (_run_folder(a), '--out') if a.cmd == 'train' else (getattr(a, 'out', None), 'out')
+    why = out and _unwritable(out)
+    return f'argument {flag}: {why}' if why else None
 
 # %% ../nbs/90_cli.ipynb #06a2be24
+def _say(msg:str): print(msg, file=sys.stderr, flush=True)
+
 def _synth(a)->dict:
+    from fgvc_tutorial.core import cache_dir
+    from fgvc_tutorial.data import read_cub
+    from fgvc_tutorial.synth import SynthConfig, synth_dataset, generate_synth, synth_key
     cfg = SynthConfig(n_classes=a.classes, n_train=a.train, n_test=a.test, size=a.size, difficulty=a.difficulty, seed=a.seed)
+    n, t = cfg.n_classes * (cfg.n_train + cfg.n_test), time.perf_counter()
+    if not a.out and (cache_dir('synth')/synth_key(cfg)/'synth.json').is_file(): _say(f'fgvc synth: {n} images, already in the cache')
+    else: _say(f'fgvc synth: drawing {n} images ({cfg.n_classes} classes x {cfg.n_train} train + {cfg.n_test} test, '
+               f'{cfg.size} px, {cfg.difficulty}) into {a.out or "the cache"} ...')
     root = generate_synth(cfg, a.out) if a.out else synth_dataset(cfg)
+    _say(f'fgvc synth: {n} images in {root} ({time.perf_counter() - t:.1f} s)')
     return read_cub(root, 'synth').summary()
 
-def _data(a)->dict: return read_dataset(a.path if a.path in ('synth', 'cub100') else Path(a.path), check=a.check).summary()
+def _data(a)->dict:
+    from fgvc_tutorial.data import read_dataset
+    return read_dataset(a.path if a.path in ('synth', 'cub100') else Path(a.path), check=a.check).summary()
 
-def _info(a)->dict: return fgvc_info()
+def _info(a)->dict:
+    from fgvc_tutorial.core import fgvc_info
+    return fgvc_info()
 
 def _methods(a)->str:
+    from fgvc_tutorial.core import get_method, list_methods
     rows = [(m.slug, str(m.year), m.venue, ', '.join(m.presets), m.title) for m in map(get_method, list_methods())]
     w = [max(len(r[i]) for r in rows + [('method', 'year', 'venue', 'presets', 'title')]) for i in range(4)]
     return '\n'.join(f'{s:<{w[0]}}  {y:<{w[1]}}  {v:<{w[2]}}  {p:<{w[3]}}  {t}' for s, y, v, p, t in [('method', 'year', 'venue', 'presets', 'title')] + rows)
 
+# %% ../nbs/90_cli.ipynb #8c2f4a6b
+@contextmanager
+def _plain_progress():
+    "Every `Learner` built inside prints one plain line per epoch instead of progress bars"
+    from fastai.callback.core import Callback
+    from fastai.callback.progress import ProgressCallback
+    from fastai.learner import defaults
+    class EpochLines(Callback):
+        "The metric names, then per epoch the values aligned under them; only the first process prints"
+        order = ProgressCallback.order
+        def before_fit(self):
+            self.old = self.learn.logger
+            if self.old is print: self.learn.logger = self.line; self.widths = [max(len(n), 8) for n in self.recorder.metric_names]; self.line(self.recorder.metric_names)
+        def line(self, vals):
+            if os.environ.get('RANK', '0') != '0': return
+            print('  '.join((f'{v:.6f}' if isinstance(v, float) else str(v)).ljust(w) for v, w in zip(vals, self.widths)).rstrip(), flush=True)
+        def after_fit(self): self.learn.logger = self.old
+    saved = list(defaults.callbacks)
+    defaults.callbacks = [EpochLines if c is ProgressCallback else c for c in saved]
+    try: yield
+    finally: defaults.callbacks = saved
+
+# %% ../nbs/90_cli.ipynb #f1d2e3c4
 _OVERRIDES = ('data', 'arch', 'size', 'epochs', 'bs', 'lr', 'weights', 'seed', 'compile')
 
+def _resume_hint(a, out:Path, epochs:int)->str:
+    "How far an interrupted run got, and the command that continues it"
+    done = len((out/'metrics.csv').read_text().splitlines()) - 1 if (out/'metrics.csv').is_file() else 0
+    if not (out/'checkpoint.pth').is_file(): return f'interrupted in epoch 1 of {epochs}, before any epoch was saved; start again with: {shlex.join(["fgvc", *a.argv])}'
+    where = f'in epoch {done + 1} of {epochs}' if done < epochs else f'after the last epoch ({epochs}), before the model was saved'
+    return (f'interrupted {where}; {done} finished epoch(s) are saved in {out/"checkpoint.pth"}; '
+            f'continue with: {shlex.join(["fgvc", *a.argv] + ([] if a.resume else ["--resume"]))}')
+
 def _train(a)->dict:
-    from fgvc_tutorial.learner import fgvc_train
-    info = get_method(a.method); p = info.preset(a.preset)
+    from fgvc_tutorial.core import DataError, get_method
+    from fgvc_tutorial.data import read_dataset
+    from fgvc_tutorial.runs import fgvc_train
+    p = get_method(a.method).preset(a.preset)
     kw = {k: getattr(a, k) for k in _OVERRIDES if getattr(a, k) is not None}
     if 'data' in kw and kw['data'] != p.data: kw['data_kw'] = {}      # synthetic-set options do not apply to other data
-    if kw.get('weights') and not Path(kw['weights']).is_file(): raise DataError('weights file not found', file=kw['weights'])
-    learn, summary = fgvc_train(a.method, a.preset, out=a.out, resume=a.resume, **kw)
+    p = p.replace(**kw); data = read_dataset(p.data, check='none', **p.data_kw)
+    if not data.is_train.any(): raise DataError(f'no training images: all {len(data)} images are in the test split, so there is nothing to train on',
+                                                file=data.root, fix='train on a dataset with a training split; fgvc eval can score a model on this one')
+    if p.valid == 'test' and data.is_train.all(): raise DataError('no test images to validate on', file=data.root, fix='add a test split to the dataset')
+    out = _run_folder(a)
+    with (_plain_progress() if not sys.stdout.isatty() else nullcontext()):
+        try: learn, summary = fgvc_train(a.method, a.preset, out=out, resume=a.resume, **kw)
+        except KeyboardInterrupt: raise KeyboardInterrupt(_resume_hint(a, out, p.epochs)) from None
     return summary
 
+# %% ../nbs/90_cli.ipynb #d5c6b7a8
+def _with_stand_in(data):
+    "`data` with its first test image also listed as a training image (fastai needs one to set up)"
+    import numpy as np
+    from dataclasses import replace
+    test = np.flatnonzero(~data.is_train)
+    return replace(data.subset(np.r_[test[:1], test]), is_train=np.r_[True, np.zeros(len(test), bool)])
+
 def _eval(a)->dict:
-    from fgvc_tutorial.learner import evaluate_run
-    return evaluate_run(a.checkpoint, a.data, bs=a.bs)
+    from fgvc_tutorial.core import DataError
+    from fgvc_tutorial.data import read_dataset
+    from fgvc_tutorial.runs import evaluate_run
+    data = a.data
+    if data not in ('synth', 'cub100'):
+        d = read_dataset(Path(data), check='none')
+        if d.is_train.all(): raise DataError('no test images to evaluate on', file=d.root, fix='pass a dataset with a test split')
+        if not d.is_train.any(): data = _with_stand_in(read_dataset(Path(a.data)))
+    return dict(evaluate_run(a.checkpoint, data, bs=a.bs), data=a.data)
 
 def _predict(a)->str:
-    from fgvc_tutorial.learner import predict_images
-    missing = [f for f in a.images if not Path(f).is_file()]
-    if missing: raise DataError('image not found', file=missing[0])
+    from fgvc_tutorial.runs import predict_images
     res = predict_images(a.checkpoint, a.images, k=a.k)
     return '\n'.join(f'{f}\n' + '\n'.join(f'  {p:6.1%}  {c}' for c, p in top) for f, top in zip(a.images, res))
 
 # %% ../nbs/90_cli.ipynb #ff761021
 def _parser()->argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='fgvc', description='fine-grained visual classification, one paper per notebook')
+    p = _Parser(prog='fgvc', description='fine-grained visual classification, one paper per notebook')
     sub = p.add_subparsers(dest='cmd', required=True)
     sub.add_parser('info', help='versions and device').set_defaults(func=_info)
     sub.add_parser('methods', help='the registered methods and their presets').set_defaults(func=_methods)
     t = sub.add_parser('train', help='train a method with a preset; writes a run folder')
     t.add_argument('--method', default='baseline'); t.add_argument('--preset', default='quick', choices=['quick', 'real', 'paper'])
     t.add_argument('--data', help="'synth', 'cub100' or a dataset folder (default: the preset's)")
-    t.add_argument('--arch', help='backbone, see fgvc_tutorial.backbones.BACKBONES'); t.add_argument('--size', type=int)
-    t.add_argument('--epochs', type=int); t.add_argument('--bs', type=int); t.add_argument('--lr', type=float)
+    t.add_argument('--arch', help='backbone, see fgvc_tutorial.backbones.BACKBONES'); t.add_argument('--size', type=_whole(1))
+    t.add_argument('--epochs', type=_whole(1)); t.add_argument('--bs', type=_whole(1)); t.add_argument('--lr', type=_positive)
     t.add_argument('--weights', help='backbone weights file'); t.add_argument('--seed', type=int)
     t.add_argument('--out', help='run folder (default runs/<method>-<preset>)'); t.add_argument('--resume', action='store_true')
     t.add_argument('--compile', action='store_true', default=None, help='torch.compile the model (CUDA)')
     t.set_defaults(func=_train)
     e = sub.add_parser('eval', help='accuracy of a saved model on the test split of a dataset')
-    e.add_argument('--checkpoint', required=True); e.add_argument('--data', required=True); e.add_argument('--bs', type=int, default=64)
+    e.add_argument('--checkpoint', required=True); e.add_argument('--data', required=True); e.add_argument('--bs', type=_whole(1), default=64)
     e.set_defaults(func=_eval)
     r = sub.add_parser('predict', help='top-5 classes of image files')
-    r.add_argument('--checkpoint', required=True); r.add_argument('images', nargs='+'); r.add_argument('-k', type=int, default=5)
+    r.add_argument('--checkpoint', required=True); r.add_argument('images', nargs='+'); r.add_argument('-k', type=_whole(1), default=5)
     r.set_defaults(func=_predict)
     s = sub.add_parser('synth', help='generate the synthetic birds (cached) and print a summary')
     s.add_argument('out', nargs='?', help='write here instead of the cache folder')
-    s.add_argument('--classes', type=int, default=50); s.add_argument('--train', type=int, default=40, help='training images per class')
-    s.add_argument('--test', type=int, default=20, help='test images per class'); s.add_argument('--size', type=int, default=128)
-    s.add_argument('--difficulty', choices=list(DIFFICULTY), default='medium'); s.add_argument('--seed', type=int, default=0)
+    s.add_argument('--classes', type=_whole(1), default=50); s.add_argument('--train', type=_whole(0), default=40, help='training images per class')
+    s.add_argument('--test', type=_whole(0), default=20, help='test images per class'); s.add_argument('--size', type=_whole(1), default=128)
+    s.add_argument('--difficulty', default='medium', help='easy, medium or hard: how small the differences between classes are')
+    s.add_argument('--seed', type=int, default=0)
     s.set_defaults(func=_synth)
     d = sub.add_parser('data', help="read a dataset folder (or 'synth', 'cub100') and print a summary")
     d.add_argument('path'); d.add_argument('--check', choices=['exists', 'decode', 'none'], default='exists')
@@ -85,14 +198,20 @@ def _parser()->argparse.ArgumentParser:
 # %% ../nbs/90_cli.ipynb #35d3a5b7
 def main(argv=None)->int:
     "Entry point of the `fgvc` console script"
+    argv = sys.argv[1:] if argv is None else [str(x) for x in argv]
+    try: a = _parser().parse_args(argv)      # mistakes in the arguments exit here: one line, status 2
+    except SystemExit as e: return e.code
+    a.argv = argv
+    if why := _precheck(a): print(f'fgvc {a.cmd}: error: {why}', file=sys.stderr); return 2
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')   # raised inside fastai's imports; nothing a user can do
-    from fgvc_tutorial.learner import TrainingDiverged
-    a = _parser().parse_args(argv)
     try: out = a.func(a)
-    except (DataError, ValueError, FileNotFoundError) as e:
+    except KeyboardInterrupt as e:
+        if sys.stdout.isatty(): print(flush=True)                    # end the progress bar's line
+        print(f'fgvc {a.cmd}: stopped: {e or "interrupted"}', file=sys.stderr); return 130
+    except (ValueError, FileNotFoundError) as e:                     # `DataError` is a ValueError
         print(f'fgvc {a.cmd}: error: ' + '; '.join(l.strip() for l in str(e).splitlines()), file=sys.stderr); return 2
-    except TrainingDiverged as e:
-        print(f'fgvc {a.cmd}: stopped: {e.msg}', file=sys.stderr); return 1
+    except FloatingPointError as e:                                  # the learner's `TrainingDiverged`
+        print(f'fgvc {a.cmd}: stopped: {getattr(e, "msg", e)}', file=sys.stderr); return 1
     print(out if isinstance(out, str) else json.dumps(out, indent=1, default=str))
     return 0
 

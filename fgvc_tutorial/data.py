@@ -594,21 +594,32 @@ def loader_speed(dl, n_batches:int=10)->float:
     return n / (time.perf_counter() - t)
 
 # %% ../nbs/01_data.ipynb #d346c07f
-import hashlib, shutil, tarfile, urllib.request, zipfile
+import hashlib, re, shutil, stat, tarfile, urllib.request, zipfile
 
 @dataclass
 class Archive:
     url: str
-    md5: str|None = None    # published checksum, when the dataset publishes one
-    size: int|None = None   # bytes
+    sha256: str|None = None  # published SHA-256 (where it was published: the comment in `ARCHIVES`)
+    md5: str|None = None     # published MD5, for a file whose SHA-256 nobody publishes
+    size: int|None = None    # bytes
 
+# %% ../nbs/01_data.ipynb #c8ce205f
+_VGG, _DOGS = 'https://www.robots.ox.ac.uk/~vgg/data', 'https://vision.stanford.edu/aditya86/ImageNetDogs'
 ARCHIVES = {
-    'cub': [Archive('https://data.caltech.edu/records/65de6-vp158/files/CUB_200_2011.tgz', '97eceeb196236b17998738112f37df78', 1150585339)],
-    'aircraft': [Archive('https://www.robots.ox.ac.uk/~vgg/data/fgvc-aircraft/archives/fgvc-aircraft-2013b.tar.gz')],
-    'flowers': [Archive('https://www.robots.ox.ac.uk/~vgg/data/flowers/102/102flowers.tgz', '52808999861908f626f3c1f4e79d11fa'),
-                Archive('https://www.robots.ox.ac.uk/~vgg/data/flowers/102/imagelabels.mat', 'e0620be6f572b9609742df49c70aed4d'),
-                Archive('https://www.robots.ox.ac.uk/~vgg/data/flowers/102/setid.mat', 'a5357ecc9cb78c4bef273ce3793fc85c')],
-    'dogs': [Archive(f'http://vision.stanford.edu/aditya86/ImageNetDogs/{f}.tar') for f in ('images', 'annotation', 'lists')],
+    # pinned by several loaders that fetch it from data.caltech.edu; the same file's MD5 is 97eceeb196236b17998738112f37df78
+    'cub': [Archive('https://data.caltech.edu/records/65de6-vp158/files/CUB_200_2011.tgz',
+                    '0c685df5597a8b24909f6a7c9db6d11e008733779a671760afef78feb49bf081', size=1150585339)],
+    # the archive Oxford serves now, as pinned by several recent loaders; tfds fgvc.txt pins an older one (2,770,575,360 bytes)
+    'aircraft': [Archive(f'{_VGG}/fgvc-aircraft/archives/fgvc-aircraft-2013b.tar.gz',
+                         'e4e323d410e29f0370c81eabdcbb0e2b813acea1de22891b70b58ff41bfc9834', size=2753340328)],
+    # tfds oxford_flowers102.txt. Oxford has re-packed 102flowers.tgz before (tfds issues 1977, 4012)
+    'flowers': [Archive(f'{_VGG}/flowers/102/102flowers.tgz', '2d01ecc807db462958cfe3d92f57a8c252b4abd240eb955770201e45f783b246', size=344862509),
+                Archive(f'{_VGG}/flowers/102/imagelabels.mat', '4903e94206bac23bf772aadf06451916df56b58fc483a62db32a97b82656651d', size=502),
+                Archive(f'{_VGG}/flowers/102/setid.mat', '46b8678f91fd95d3c8f4feab80d271a6c834a1dd896fe29fd3e6ad9ce5c8dccd', size=14989)],
+    # tfds stanford_dogs.txt (fetched over http there; the host serves the same files over https)
+    'dogs': [Archive(f'{_DOGS}/images.tar', 'a443fc2f9a851aa1a7b8e4fa4af94b8459fce2c9f5a2f4dd4669cf9673a4ec58', size=793579520),
+             Archive(f'{_DOGS}/annotation.tar', '662ed36f707be6b195c2fda392d8e153e83af28cedc8e2134a649f198def30fd', size=21852160),
+             Archive(f'{_DOGS}/lists.tar', '34b47cacd9a98b5d150e084f24d29391c084c55272295ec65c85651bc35f4d6c', size=481280)],
 }
 NOT_DOWNLOADABLE = {
     'cars': 'Stanford Cars is no longer served by its authors; get the classic release (cars_train/, cars_test/, devkit/, '
@@ -617,6 +628,8 @@ NOT_DOWNLOADABLE = {
                'extract nabirds.tar.gz and pass the nabirds/ folder'}
 
 # %% ../nbs/01_data.ipynb #a84a538b
+_SUM_NAMES = {'sha256': 'SHA-256', 'md5': 'MD5'}
+
 def file_digest(path, algo:str='md5')->str:
     "Hex digest of a file, read in 1 MiB blocks"
     h = hashlib.new(algo)
@@ -624,50 +637,80 @@ def file_digest(path, algo:str='md5')->str:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
 
-def check_archive(path, md5:str|None=None, size:int|None=None):
-    "Fail with a clear message if `path` does not have the expected size and MD5"
+def check_archive(path, md5:str|None=None, size:int|None=None, sha256:str|None=None):
+    "Fail with a clear message if `path` does not have the expected size and checksums"
     path = Path(path)
-    if size is not None and path.stat().st_size != size:
-        raise DataError(f'size {path.stat().st_size:,} bytes, expected {size:,}', file=path, fix='delete it and download again (the download was cut short?)')
-    if md5 is not None and (got := file_digest(path)) != md5:
-        raise DataError(f'MD5 {got}, expected {md5}', file=path, fix='delete it and download again; the file is corrupt or a different version')
+    if size is not None and (got := path.stat().st_size) != size:
+        raise DataError(f'size {got:,} bytes, expected {size:,}', file=path, fix='delete it and download again (the download was cut short?)')
+    for algo, want in (('sha256', sha256), ('md5', md5)):
+        if want is not None and (got := file_digest(path, algo)) != want.lower():
+            raise DataError(f'{_SUM_NAMES[algo]} {got}, expected {want}', file=path, fix='delete it and download again; the file is corrupt or a different version')
 
-def download_file(url:str, dest, md5:str|None=None, size:int|None=None)->Path:
-    "Download `url` into folder `dest` (skipped if a verified copy is there), via a `.part` file renamed when complete"
+# %% ../nbs/01_data.ipynb #e0ef9dd8
+def download_file(url:str, dest, md5:str|None=None, size:int|None=None, sha256:str|None=None)->Path:
+    "Download `url` into folder `dest` (skipped if a verified copy is there), via a `.part` file renamed once verified"
     dest = Path(dest).expanduser(); dest.mkdir(parents=True, exist_ok=True)
     out = dest/url.rsplit('/', 1)[-1]
     if out.exists():
-        check_archive(out, md5, size); return out
+        check_archive(out, md5, size, sha256); return out
     part = out.with_name(out.name + '.part')
-    with urllib.request.urlopen(url, timeout=60) as r, open(part, 'wb') as f: shutil.copyfileobj(r, f, 1 << 20)
-    check_archive(part, md5, size)
-    if md5 is None: print(f'{out.name}: no published checksum; sha256 {file_digest(part, "sha256")}')
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r, open(part, 'wb') as f: shutil.copyfileobj(r, f, 1 << 20)
+        check_archive(part, md5, size, sha256)
+    except DataError as e:
+        part.unlink(missing_ok=True)
+        raise DataError(f'{e.problem}; the download was deleted', file=out,
+                        fix=f'try again; if it fails again, {url} serves a different file than the one whose sum was published') from None
+    except BaseException: part.unlink(missing_ok=True); raise
+    if md5 is None and sha256 is None:
+        warnings.warn(f'{out.name} is NOT verified: no published checksum is known. Its SHA-256 is {file_digest(part, "sha256")}; '
+                      'compare it with a trusted copy')
     part.rename(out)
     return out
 
-# %% ../nbs/01_data.ipynb #7b37f4df
-def _inside(base:Path, target:Path)->bool:
-    return os.path.commonpath([base, target]) == str(base)
+# %% ../nbs/01_data.ipynb #ab07f32f
+_ZIP_KINDS = {stat.S_IFREG: 'file', stat.S_IFDIR: 'dir', stat.S_IFLNK: 'symbolic link', stat.S_IFCHR: 'device file',
+              stat.S_IFBLK: 'device file', stat.S_IFIFO: 'fifo', stat.S_IFSOCK: 'socket'}
 
+def _tar_kind(m:tarfile.TarInfo)->str:
+    return ('file' if m.isreg() else 'dir' if m.isdir() else 'symbolic link' if m.issym() else 'hard link' if m.islnk()
+            else 'device file' if m.ischr() or m.isblk() else 'fifo' if m.isfifo() else 'special member')
+
+def _zip_kind(i:zipfile.ZipInfo)->str:
+    fmt = stat.S_IFMT(i.external_attr >> 16)   # Unix mode bits; 0 in zips made elsewhere
+    return ('dir' if i.is_dir() else 'file') if fmt == 0 else _ZIP_KINDS.get(fmt, 'special member')
+
+def _inside(base:str, target:str)->bool: return os.path.commonpath([base, target]) == base
+
+def _check_member(archive, real_dest:str, name:str, kind:str, linkname:str=''):
+    "Raise `DataError` unless member `name` is a file or folder whose real path is inside `real_dest`"
+    def refuse(problem): return DataError(f'member {name!r} {problem}', file=archive, fix='nothing was extracted. Dataset archives '
+        "hold only files and folders: delete this archive and download it again from the dataset's own site")
+    if kind not in ('file', 'dir'):
+        to = os.path.normpath(os.path.join(os.path.dirname(name) if kind == 'symbolic link' else '', linkname))
+        out = ', which points outside the target' if linkname and (os.path.isabs(to) or to.split(os.sep)[0] == '..') else ''
+        raise refuse(f'is a {kind}{f" -> {linkname!r}" if linkname else ""}{out}; links and special files are refused')
+    if name.startswith(('/', '\\')) or re.match('[A-Za-z]:', name) or '..' in re.split(r'[/\\]', name) or '\0' in name:
+        raise refuse(f'has an absolute path or "..": it would be written outside {real_dest}')
+    if not _inside(real_dest, real := os.path.realpath(os.path.join(real_dest, name))):
+        raise refuse(f'would be written outside {real_dest}, to {real}, through a link already on disk')
+
+# %% ../nbs/01_data.ipynb #7b37f4df
 def safe_extract(archive, dest)->Path:
-    "Extract a tar or zip archive into `dest`, refusing members (or links) that would land outside it"
-    archive, dest = Path(archive), Path(dest).expanduser().resolve(); dest.mkdir(parents=True, exist_ok=True)
+    "Extract a tar or zip archive into `dest` once every member is known to be a file or folder landing inside it"
+    archive, real = Path(archive), os.path.realpath(Path(dest).expanduser())
     if zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as z:
-            for n in z.namelist():
-                if not _inside(dest, (dest/n).resolve()): raise DataError(f'member {n!r} would be written outside {dest}', file=archive, fix='do not extract this archive')
-            z.extractall(dest)
-        return dest
-    with tarfile.open(archive) as t:
-        for m in t.getmembers():
-            target = (dest/m.name).resolve()
-            if not _inside(dest, target): raise DataError(f'member {m.name!r} would be written outside {dest}', file=archive, fix='do not extract this archive')
-            if m.issym() or m.islnk():
-                link = (target.parent/m.linkname).resolve() if m.issym() else (dest/m.linkname).resolve()
-                if not _inside(dest, link): raise DataError(f'link {m.name!r} -> {m.linkname!r} points outside {dest}', file=archive, fix='do not extract this archive')
-            if m.isdev(): raise DataError(f'member {m.name!r} is a device file', file=archive)
-        t.extractall(dest, filter='data')
-    return dest
+            for i in z.infolist(): _check_member(archive, real, i.filename, _zip_kind(i))
+            os.makedirs(real, exist_ok=True); z.extractall(real)
+        return Path(real)
+    try: t = tarfile.open(archive); members = t.getmembers()
+    except (tarfile.TarError, EOFError) as e:
+        raise DataError(f'not a tar or zip archive, or a damaged one ({e})', file=archive, fix='delete it and download it again') from None
+    with t:
+        for m in members: _check_member(archive, real, m.name, _tar_kind(m), m.linkname)
+        os.makedirs(real, exist_ok=True); t.extractall(real, filter='data')
+    return Path(real)
 
 # %% ../nbs/01_data.ipynb #2488a68c
 def download_dataset(name:str, dest=None)->Path:
@@ -678,7 +721,7 @@ def download_dataset(name:str, dest=None)->Path:
     dest = Path(dest).expanduser() if dest else cache_dir('datasets', name)
     target = dest/'flowers-102' if name == 'flowers' else dest   # the layout read_flowers expects
     for a in ARCHIVES[name]:
-        f = download_file(a.url, dest/'archives', a.md5, a.size)
+        f = download_file(a.url, dest/'archives', a.md5, a.size, a.sha256)
         if f.suffix == '.mat': target.mkdir(parents=True, exist_ok=True); shutil.copy(f, target/f.name)
         else: safe_extract(f, target)
     return dest

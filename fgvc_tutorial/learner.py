@@ -5,35 +5,21 @@
 # %% auto #0
 __all__ = ['FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'CudaSpeedCallback', 'top5', 'mean_class_accuracy',
            'fgvc_metrics', 'fgvc_splitter', 'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback',
-           'FreezeBackboneCallback', 'build_learner', 'base_lrs', 'to_plain', 'rng_state', 'set_rng_state',
-           'save_checkpoint', 'load_checkpoint', 'TrainingDiverged', 'NaNStopCallback', 'ThroughputCallback',
-           'CheckpointCallback', 'ddp_ctx', 'is_main_process', 'fit_fgvc', 'evaluate', 'backbone_stats', 'preset_dls',
-           'fgvc_learner', 'save_model', 'load_model', 'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images',
-           'training_throughput', 'StepTimerCallback', 'step_time', 'results_dir', 'save_result', 'load_result',
-           'results_table']
+           'FreezeBackboneCallback', 'build_learner', 'base_lrs', 'TinyNet', 'config_keys', 'split_config']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
-import inspect, json, math, os, random, time, warnings
+import inspect, math
 from contextlib import nullcontext
-from dataclasses import asdict
 from functools import partial
-from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from fastai.callback.core import Callback, CancelFitException
+from fastai.callback.core import Callback
 from fastai.callback.schedule import combined_cos
 from fastai.learner import Learner
 from fastai.metrics import AccumMetric, accuracy, top_k_accuracy
 from fastai.optimizer import SGD, Adam
-from fastai.torch_core import find_bs
-from fastcore.foundation import L
-from fastcore.xtras import ContextManagers
-from fastai.vision.core import imagenet_stats
-
-from .core import DataError, Preset, atomic_write, default_device, get_method, set_seed
 
 # %% ../nbs/04_learner.ipynb #9025cb80
 class FGVCOut(dict):
@@ -204,333 +190,28 @@ def base_lrs(learn:Learner)->list:
     n = len(learn.splitter(learn.model)); c = learn.fgvc
     return [c['lr'] * c['backbone_lr_mult']] + [c['lr']] * (n - 1)
 
-# %% ../nbs/04_learner.ipynb #f2d4f245
-def to_plain(x):
-    "Convert NumPy arrays and scalars inside `x` to tensors and Python numbers, so `weights_only=True` can load it"
-    if isinstance(x, dict): return {k: to_plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, L)): return (tuple if isinstance(x, tuple) else list)(to_plain(v) for v in x)
-    if isinstance(x, np.ndarray): return torch.from_numpy(x.copy())
-    if isinstance(x, np.generic): return x.item()
-    return x
+# %% ../nbs/04_learner.ipynb #f51105d0
+class TinyNet(nn.Module):
+    "A 2-stage conv body and a linear head, for demonstrations of the spine"
+    def __init__(self, n_out, nf=16):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, nf, 3, 2, 1), nn.BatchNorm2d(nf), nn.ReLU(), nn.Conv2d(nf, nf, 3, 2, 1), nn.ReLU())
+        self.head = nn.Linear(nf, n_out)
+    def forward(self, x): return FGVCOut(logits=self.head(self.body(x).mean((2, 3))))
 
-def rng_state(dls=None)->dict:
-    "The state of every random number generator a training epoch draws from"
-    np_state = np.random.get_state()
-    return dict(python=random.getstate(), numpy=(np_state[0], torch.from_numpy(np_state[1].astype(np.int64)), *np_state[2:]),
-                torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-                loaders=[dl.rng.getstate() for dl in dls.loaders] if dls is not None else [])
+# %% ../nbs/04_learner.ipynb #b3386b65
+def config_keys(fn)->set:
+    "Keyword names `fn` (a function or class) accepts, following `fn.passes_kwargs_to` when it forwards `**kwargs`"
+    ps = inspect.signature(fn).parameters.values()
+    keys = {p.name for p in ps if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    target = getattr(fn, 'passes_kwargs_to', None)
+    return keys | (config_keys(target) if target is not None else set())
 
-def set_rng_state(state:dict, dls=None):
-    "Restore what `rng_state` saved"
-    random.setstate(tuple(tuple(s) if isinstance(s, list) else s for s in state['python']))
-    n = state['numpy']; np.random.set_state((n[0], n[1].numpy().astype(np.uint32), *n[2:]))
-    torch.set_rng_state(state['torch'])
-    if state['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
-    if dls is not None:
-        for dl, s in zip(dls.loaders, state['loaders']): dl.rng.setstate(tuple(tuple(v) if isinstance(v, list) else v for v in s))
-
-# %% ../nbs/04_learner.ipynb #17208469
-def save_checkpoint(state:dict, path):
-    "Write `state` to `path` atomically (NumPy values converted so it loads with `weights_only=True`)"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path, 'wb') as f: torch.save(to_plain(state), f)
-
-def load_checkpoint(path, map_location='cpu')->dict:
-    "Read a checkpoint written by `save_checkpoint`, safely (`weights_only=True`)"
-    path = Path(path)
-    if not path.is_file(): raise DataError('checkpoint not found', file=path, fix='pass the checkpoint.pth or model.pth of a run folder')
-    try: return torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e: raise DataError(f'not a readable checkpoint ({type(e).__name__}: {str(e)[:200]})', file=path) from None
-
-# %% ../nbs/04_learner.ipynb #bb9f3f7d
-class TrainingDiverged(FloatingPointError):
-    "The loss became NaN or infinite; the run stopped and the last complete epoch's checkpoint is kept"
-    def __init__(self, msg:str): super().__init__(msg); self.msg = msg   # fastai prefixes `args` with the event; `msg` stays clean
-
-class NaNStopCallback(Callback):
-    "Stop at the first non-finite training loss, with a message naming the batch and the checkpoint to resume from"
-    order = 2
-    def __init__(self, checkpoint=None): self.checkpoint = checkpoint
-    def after_loss(self):
-        if not self.training or torch.isfinite(self.loss).all(): return
-        kept = (f'the last good checkpoint is {self.checkpoint}' if self.checkpoint and Path(self.checkpoint).is_file()
-                else 'no epoch had completed, so there is no checkpoint')
-        raise TrainingDiverged(f'loss is {self.loss.item()} at epoch {self.learn.epoch_offset + self.epoch}, batch {self.iter}; {kept}. '
-                               f'Lower the learning rate (base lrs {[round(h["lr"], 6) for h in self.opt.hypers]}) and resume or restart.')
-
-class ThroughputCallback(Callback):
-    "Seconds spent training and training images per second (validation excluded)"
-    order = 3
-    def before_fit(self): self.learn.train_seconds, self.learn.train_images = getattr(self.learn, 'train_seconds', 0.), getattr(self.learn, 'train_images', 0)
-    def before_train(self): self._t = time.perf_counter()
-    def after_batch(self):
-        if self.training: self.learn.train_images += find_bs(self.yb)
-    def after_train(self): self.learn.train_seconds += time.perf_counter() - self._t
-
-# %% ../nbs/04_learner.ipynb #7af784b7
-class CheckpointCallback(Callback):
-    "Each epoch: atomically save model, optimizer, RNG states and metrics to `folder/checkpoint.pth`; append `metrics.csv`"
-    order, run_valid = 60, True
-    def __init__(self, folder, config:dict):
-        self.folder, self.config = Path(folder), config
-        self.folder.mkdir(parents=True, exist_ok=True)
-    def before_epoch(self): self.recorder.log[0] = self.learn.epoch_offset + self.epoch
-    def after_epoch(self):
-        if not is_main_process(): return
-        names, log = list(self.recorder.metric_names), list(self.recorder.log)
-        row = dict(zip(names, log)); row['epoch'] = self.learn.epoch_offset + self.epoch
-        self.learn.history.append(row)
-        save_checkpoint(dict(model=getattr(self.learn.model, 'module', self.learn.model).state_dict(), opt=self.opt.state_dict(), epoch=row['epoch'],
-                             rng=rng_state(self.dls), config=self.config, history=self.learn.history,
-                             train_seconds=self.learn.train_seconds, train_images=self.learn.train_images), self.folder/'checkpoint.pth')
-        _write_csv(self.folder/'metrics.csv', self.learn.history)
-
-def _write_csv(path, rows:list):
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    with atomic_write(path) as f:
-        f.write(','.join(keys) + '\n')
-        for r in rows: f.write(','.join(f'{r[k]:.6g}' if isinstance(r.get(k), float) else str(r.get(k, '')) for k in keys) + '\n')
-
-# %% ../nbs/04_learner.ipynb #b02dec8f
-def _broadcast_cpu(self, t, rank):
-    "fastai's `DistributedDL._broadcast` without the CUDA tensor, for the gloo backend"
-    t = torch.tensor(t, dtype=torch.long); torch.distributed.broadcast(t, rank); return t.tolist()
-
-def ddp_ctx(learn:Learner):
-    "fastai's DistributedDataParallel context when launched by `torchrun` with several processes, else a no-op"
-    if int(os.environ.get('WORLD_SIZE', '1')) <= 1: return nullcontext()
-    from fastai.distributed import DistributedDL
-    if not torch.cuda.is_available(): DistributedDL._broadcast = _broadcast_cpu
-    return learn.distrib_ctx(sync_bn=torch.cuda.is_available(), cpu=not torch.cuda.is_available())
-
-def is_main_process()->bool: return int(os.environ.get('RANK', '0')) == 0
-
-# %% ../nbs/04_learner.ipynb #ae8fa3ed
-def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:dict|None=None)->Learner:
-    "Train `learn` to `epochs` with its schedule; with `folder`, checkpoint every epoch and optionally `resume` there"
-    start, learn.history, learn.train_seconds, learn.train_images = 0, [], 0., 0
-    if learn.opt is None: learn.create_opt()
-    if resume:
-        ck = load_checkpoint(Path(folder)/'checkpoint.pth')
-        learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(dict(ck['opt'], hypers=L(ck['opt']['hypers'])))
-        set_rng_state(ck['rng'], learn.dls)
-        start, learn.history = ck['epoch'] + 1, ck['history']
-        learn.train_seconds, learn.train_images = ck['train_seconds'], ck['train_images']
-    learn.epoch_offset = start
-    if start >= epochs: return learn
-    cbs = [ScheduleCallback(base_lrs(learn), learn.fgvc['schedule'], epochs, start, **learn.fgvc['schedule_kw']),
-           NaNStopCallback(Path(folder)/'checkpoint.pth' if folder else None), ThroughputCallback()]
-    if folder is not None: cbs.append(CheckpointCallback(folder, config or {}))
-    learn.fit(epochs - start, cbs=cbs)
-    return learn
-
-# %% ../nbs/04_learner.ipynb #6a77146d
-def evaluate(learn:Learner, dl=None)->dict:
-    "Top-1, top-5 and mean per-class accuracy (in %) of `learn` on `dl` (default: the validation set)"
-    probs, targs = learn.get_preds(dl=dl)
-    return dict(top1=100 * accuracy(probs, targs).item(), top5=100 * top5(probs, targs).item(),
-                mean_class_accuracy=100 * _mean_class_accuracy(probs, targs).item(), n_images=len(targs))
-
-# %% ../nbs/04_learner.ipynb #a179d796
-def backbone_stats(arch:str)->tuple:
-    "Input normalization (mean, std) the backbone's ImageNet weights expect"
-    from fgvc_tutorial.backbones import LITE0_STATS
-    # timm's Inception-v3 weights (torchvision's) fold `transform_input` into their stats: pixels in [-1, 1], as EfficientNet-Lite
-    return LITE0_STATS if arch.startswith('efficientnet_lite') or arch == 'inception_v3' else imagenet_stats
-
-def preset_dls(p:Preset, num_workers:int|None=None, **kwargs):
-    "The DataLoaders a preset trains on"
-    from fgvc_tutorial.data import fgvc_dls, read_dataset
-    data = read_dataset(p.data, **p.data_kw)
-    return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio,
-                    stats=backbone_stats(p.arch), train_crop=p.train_crop, num_workers=num_workers, **kwargs)
-
-_TRAIN_KEYS = [k for k in inspect.signature(build_learner).parameters if k in Preset.__dataclass_fields__]   # preset fields `build_learner` takes
-
-def fgvc_learner(method:str,         # a registered slug, see `fgvc methods`
-                 dls=None,           # default: the preset's data (`preset_dls`)
-                 preset:str|Preset='quick', # 'quick', 'real', 'paper', or a `Preset`
-                 **overrides)->Learner: # any `Preset` field
-    "Build the `Learner` of any registered method from a preset"
-    info = get_method(method)
-    p = preset.replace(**overrides) if isinstance(preset, Preset) else info.preset(preset, **overrides)
-    set_seed(p.seed)
-    dls = dls if dls is not None else preset_dls(p)
-    learn = info.learner(dls, arch=p.arch, pretrained=p.pretrained, weights=p.weights,
-                         **{k: getattr(p, k) for k in _TRAIN_KEYS}, **p.method_kw)
-    learn.method, learn.preset = info.slug, p
-    return learn
-
-# %% ../nbs/04_learner.ipynb #286bc9ed
-def save_model(learn:Learner, path):
-    "Final weights with the method, preset and class names, loadable by `load_model`"
-    save_checkpoint(dict(model=learn.model.state_dict(), method=learn.method, preset=asdict(learn.preset),
-                         vocab=list(map(str, learn.dls.vocab))), path)
-
-def _call_known(fn, kwargs:dict):
-    "Call `fn` with the entries of `kwargs` it accepts"
-    sig = inspect.signature(fn).parameters
-    if any(p.kind == p.VAR_KEYWORD for p in sig.values()): return fn(**kwargs)
-    return fn(**{k: v for k, v in kwargs.items() if k in sig})
-
-def load_model(path, device=None)->tuple:
-    "(model in eval mode, `Preset`, class names, method slug) from a `model.pth` or `checkpoint.pth`"
-    ck = load_checkpoint(path)
-    if 'preset' not in ck:   # a checkpoint.pth: its config holds the same fields
-        if 'config' not in ck or 'preset' not in ck['config']: raise DataError('no model configuration inside', file=path)
-        ck = dict(ck, **ck['config'])
-    p = Preset(**{k: tuple(v) if k == 'milestones' else v for k, v in ck['preset'].items()})
-    info = get_method(ck['method'])
-    model = _call_known(info.model, dict(n_out=len(ck['vocab']), arch=p.arch, pretrained=False, **p.method_kw))
-    model.load_state_dict(ck['model'])
-    return model.to(device or default_device()).eval(), p, ck['vocab'], ck['method']
-
-# %% ../nbs/04_learner.ipynb #ebfe0c9d
-def _summary(learn, p:Preset, metrics:dict, epochs:int)->dict:
-    import fgvc_tutorial
-    dev = next(learn.model.parameters()).device
-    name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu ({torch.get_num_threads()} threads)'
-    return dict(method=learn.method, backbone=p.arch, data=str(p.data), data_kw=p.data_kw, size=p.size, epochs=epochs, **metrics,
-                n_classes=learn.dls.c, n_train=len(learn.dls.train_ds), train_seconds=round(learn.train_seconds, 1),
-                images_per_second=round(learn.train_images / max(learn.train_seconds, 1e-9), 1), device=name,
-                version=fgvc_tutorial.__version__, seed=p.seed, date=time.strftime('%Y-%m-%d'))
-
-def fgvc_train(method:str, preset:str='quick',
-               out=None,             # run folder; default `runs/<method>-<preset>`
-               resume:bool=False,    # continue the interrupted run in `out`
-               dls=None, progress:bool=True, **overrides)->tuple:
-    "Train `method` with `preset` into a run folder; returns (learner, summary dict)"
-    out = Path(out or f'runs/{method}-{preset}')
-    if not resume and (out/'checkpoint.pth').is_file() and not (out/'summary.json').is_file():
-        raise DataError('an interrupted run is in this folder', file=out, fix='pass --resume to continue it, or another --out')
-    learn = fgvc_learner(method, dls, preset, **overrides); p = learn.preset
-    config = dict(method=learn.method, preset=asdict(p), vocab=list(map(str, learn.dls.vocab)))
-    for f in ('summary.json', 'model.pth'): (out/f).unlink(missing_ok=True)
-    with (nullcontext() if progress else ContextManagers([learn.no_bar(), learn.no_logging()])):
-        with ddp_ctx(learn): fit_fgvc(learn, p.epochs, out, resume, config)
-        if is_main_process(): _save_loss_plot(learn, out/'figures'/'loss.png')   # before evaluating, which clears the losses
-        summary = _summary(learn, p, evaluate(learn), p.epochs)
-    if not is_main_process(): return learn, summary
-    save_model(learn, out/'model.pth')
-    with atomic_write(out/'summary.json') as f: json.dump(summary, f, indent=1)
-    return learn, summary
-
-def _save_loss_plot(learn, path):
-    import matplotlib.pyplot as plt
-    if not learn.recorder.losses: return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    learn.recorder.plot_loss(); plt.gcf().savefig(path, dpi=80, bbox_inches='tight'); plt.close(plt.gcf())
-
-# %% ../nbs/04_learner.ipynb #1c08d1a8
-def evaluate_run(model_path, data, bs:int=64, num_workers:int|None=None)->dict:
-    "Top-1, top-5 and mean per-class accuracy of a saved model on the test split of `data`"
-    model, p, vocab, slug = load_model(model_path)
-    dls = preset_dls(p.replace(data=data, data_kw=p.data_kw if data == p.data else {}, bs=bs, valid='test'), num_workers=num_workers,
-                     device=next(model.parameters()).device)
-    if dls.c != len(vocab): raise DataError(f'the model has {len(vocab)} classes but {data} has {dls.c}', file=model_path,
-                                            fix='evaluate on the dataset the model was trained on')
-    if list(map(str, dls.vocab)) != list(vocab):
-        bad = next(i for i, (a, b) in enumerate(zip(dls.vocab, vocab)) if str(a) != b)
-        raise DataError(f'class {bad} is {dls.vocab[bad]!r} in {data} but {vocab[bad]!r} in the model', file=model_path,
-                        fix='evaluate on the dataset the model was trained on')
-    learn = build_learner(dls, model)   # the spine's callbacks and metrics; no optimizer is created for evaluation
-    with learn.no_bar(): return dict(method=slug, data=str(data), **evaluate(learn))
-
-# %% ../nbs/04_learner.ipynb #d72167bd
-def eval_transform(p:Preset):
-    "Image file -> normalized (3,H,W) tensor, the run's validation pipeline"
-    from fastai.vision.augment import Resize, RandomCrop, ResizeMethod
-    from fgvc_tutorial.data import open_image
-    resize, crop = Resize(round(p.size * p.resize_ratio), method=ResizeMethod.Squish), RandomCrop(p.size)
-    mean, std = (torch.tensor(s).view(3, 1, 1) for s in backbone_stats(p.arch))
-    def tfm(path):
-        im = crop(resize(open_image(path), split_idx=1), split_idx=1)
-        return (torch.from_numpy(np.asarray(im, dtype=np.float32) / 255).permute(2, 0, 1) - mean) / std
-    return tfm
-
-@torch.no_grad()
-def predict_images(model_path, images:list, k:int=5, bs:int=16)->list:
-    "Top-`k` (class name, probability) for each image file, with the model in `model_path`"
-    model, p, vocab, _ = load_model(model_path)
-    tfm, dev, res = eval_transform(p), next(model.parameters()).device, []
-    for i in range(0, len(images), bs):
-        x = torch.stack([tfm(f) for f in images[i:i + bs]]).to(dev)
-        probs = F.softmax(logits_of(model(x)).float(), -1).cpu()
-        top = probs.topk(min(k, probs.shape[1]))
-        res += [[(vocab[j], round(v.item(), 4)) for v, j in zip(vs, js)] for vs, js in zip(top.values, top.indices)]
-    return res
-
-# %% ../nbs/04_learner.ipynb #5ebfa8ea
-def training_throughput(model:nn.Module, size:int, bs:int=8, steps:int=3, warmup:int=1, n_out:int|None=None, device=None)->float:
-    "Training images per second of `model` at `size` px and batch `bs` (random inputs, SGD step)"
-    dev = torch.device(device) if device else default_device(); model = model.to(dev).train()
-    cuda = dev.type == 'cuda'
-    if cuda: model = model.to(memory_format=torch.channels_last); torch.backends.cudnn.benchmark = True
-    opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
-    x = torch.randn(bs, 3, size, size, device=dev); x = x.contiguous(memory_format=torch.channels_last) if cuda else x
-    def step():
-        with torch.autocast('cuda', dtype=torch.bfloat16) if cuda else nullcontext():
-            logits = logits_of(model(x))
-        y = torch.randint(0, logits.shape[-1], (bs,), device=dev)
-        F.cross_entropy(logits.float(), y).backward(); opt.step(); opt.zero_grad(set_to_none=True)
-    for _ in range(warmup): step()
-    if cuda: torch.cuda.synchronize()
-    t = time.perf_counter()
-    for _ in range(steps): step()
-    if cuda: torch.cuda.synchronize()
-    return bs * steps / (time.perf_counter() - t)
-
-# %% ../nbs/04_learner.ipynb #bb1aa6eb
-class StepTimerCallback(Callback):
-    "Seconds of each training step, `before_batch` to `after_batch` (synchronized on CUDA); stops the fit after `warmup + steps`"
-    order, run_valid = -100, False
-    def __init__(self, steps:int=3, warmup:int=1): self.steps, self.warmup, self.times = steps, warmup, []
-    def _now(self):
-        if torch.cuda.is_available(): torch.cuda.synchronize()
-        return time.perf_counter()
-    def before_batch(self): self._t = self._now()
-    def after_batch(self):
-        if self.iter >= self.warmup: self.times.append(self._now() - self._t)
-        if len(self.times) >= self.steps: raise CancelFitException()
-
-def step_time(learn:Learner, steps:int=3, warmup:int=1)->float:
-    "Median seconds per training step of `learn` with all its callbacks (data loading excluded); trains it for `warmup + steps` batches"
-    if len(learn.dls.train) < steps + warmup: raise ValueError(f'the training set has {len(learn.dls.train)} batches; step_time needs {steps + warmup}')
-    timer = StepTimerCallback(steps, warmup)
-    with learn.no_bar(), learn.no_logging(): learn.fit(1, cbs=timer)
-    return float(np.median(timer.times))
-
-# %% ../nbs/04_learner.ipynb #651a9266
-def results_dir(start=None)->Path:
-    "`results/` in the repository holding `start` (default: the working directory), else `results/` right there"
-    here = Path(start or Path.cwd()).resolve()
-    for d in [here, *here.parents]:
-        if (d/'settings.ini').is_file() and (d/'nbs').is_dir(): return d/'results'   # the repository root
-    return here/'results'
-
-def save_result(summary:dict, slug:str, preset:str, start=None)->Path:
-    "Copy a run's summary to `results/<slug>-<preset>.json`"
-    path = results_dir(start)/f'{slug}-{preset}.json'; path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as f: json.dump(summary, f, indent=1)
-    return path
-
-def load_result(slug:str, preset:str, start=None)->dict|None:
-    "The saved summary of `slug` with `preset`, or None"
-    path = results_dir(start)/f'{slug}-{preset}.json'
-    return json.loads(path.read_text()) if path.is_file() else None
-
-def _fmt(r): return '–' if r is None else f"{r['top1']:.1f}"
-
-def results_table(slug:str, runs:dict|None=None, start=None)->str:
-    "Markdown table: per preset, the data, backbone, size, epochs, the paper's number, ours and the baseline's"
-    info = get_method(slug); runs = runs or {}
-    rows = ['| preset | data | backbone | size | epochs | paper | ours (top-1 %) | baseline, same budget | measured on |',
-            '|---|---|---|---|---|---|---|---|---|']
-    for name in info.presets:
-        r = runs.get(name) or load_result(slug, name, start); base = load_result('baseline', name, start) if slug != 'baseline' else None
-        p = info.presets[name]
-        paper = next((f"{x['top1']} ({x['source'].split(',')[0]})" for x in info.reported if name == 'paper' and x['backbone'] == p.arch), '–')
-        where = f"{r['device']}, {r['date']}, {r['train_seconds']:.0f} s, {r['images_per_second']:.0f} img/s" if r else 'not run yet'
-        rows.append(f"| {name} | {r['data'] if r else p.data} | {p.arch} | {p.size} | {r['epochs'] if r else p.epochs} | {paper} "
-                    f"| {_fmt(r)} | {_fmt(base) if slug != 'baseline' else '(this is the baseline)'} | {where} |")
-    return '\n'.join(rows)
+def split_config(config:dict, *fns, rest=None)->list:
+    "One dict per function of `fns` with the keys it accepts (a key may go to several), then the rest for `rest`"
+    parts = [{k: v for k, v in config.items() if k in config_keys(f)} for f in fns]
+    left = {k: v for k, v in config.items() if not any(k in p for p in parts)}
+    if rest is not None and (bad := sorted(set(left) - config_keys(rest))):
+        valid = sorted(set().union(*map(config_keys, fns), config_keys(rest)) - {'dls', 'model', 'self'})
+        raise TypeError(f'unknown option(s) {bad}; valid: {", ".join(valid)}')
+    return parts + [left]

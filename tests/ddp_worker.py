@@ -7,7 +7,7 @@ import torch
 from fastai.callback.core import Callback
 from fgvc_tutorial.core import set_seed
 from fgvc_tutorial.data import fgvc_dls, read_dataset
-from fgvc_tutorial.learner import fgvc_learner, fit_fgvc, ddp_ctx
+from fgvc_tutorial.runs import fgvc_learner, fit_fgvc, ddp_ctx
 
 class SaveAfterFirstEpoch(Callback):
     def after_epoch(self):

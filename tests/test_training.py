@@ -25,7 +25,7 @@ def test_paper_preset_one_step(slug, tmp_path):
     "The paper configuration (its backbone and input size) does one forward and backward pass at batch 2 on the CPU"
     from fgvc_tutorial.core import get_method
     from fgvc_tutorial.data import fgvc_dls
-    from fgvc_tutorial.learner import fgvc_learner, backbone_stats
+    from fgvc_tutorial.runs import fgvc_learner, backbone_stats
     from fgvc_tutorial.synth import SynthConfig, generate_synth
     p = get_method(slug).preset('paper')
     data = generate_synth(SynthConfig(n_classes=2, n_train=1, n_test=1, size=64), tmp_path/'two')

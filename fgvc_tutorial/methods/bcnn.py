@@ -16,7 +16,7 @@ from fastcore.basics import patch
 from ..backbones import create_backbone
 from ..core import MethodInfo, Preset, register_method
 from ..learner import FGVCOut, build_learner
-from .baseline import cpu_presets
+from ..core import cpu_presets
 
 # %% ../../nbs/11_bcnn.ipynb #a0b28c4b
 def bilinear_pool(a:torch.Tensor,             # (B,M,H,W) stream A

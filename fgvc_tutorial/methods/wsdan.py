@@ -18,7 +18,7 @@ from fastai.callback.core import Callback
 from ..backbones import create_backbone, load_weights_file, resolve_weights
 from ..core import DataError, MethodInfo, Preset, register_method
 from ..learner import FGVCLoss, FGVCOut, as_out, build_learner
-from .baseline import SHORT_RUN, cpu_presets
+from ..core import SHORT_RUN, cpu_presets
 from .bcnn import bilinear_pool
 from ..viz import upsample_heat
 
