@@ -22,7 +22,7 @@ run: venv
 
 test: venv $(MATHJAX)
 	PATH=$(abspath $(BIN)):$$PATH bash tools/ci_sync.sh
-	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing   # one torch thread per notebook: two notebooks on two cores, no oversubscription
+	PATH=$(abspath $(BIN)):$$PATH bash tools/nbtest_timed.sh   # one torch thread per notebook, two at a time; fails above 200 s each
 	$(BIN)/pytest -q tests/
 
 $(MATHJAX):

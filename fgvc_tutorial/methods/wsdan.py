@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['ATTENTION_LAYER', 'OFFICIAL_WSDAN', 'WSDAN_INFO', 'attention_layer', 'attention_features', 'pretrained_attention',
-           'WSDAN', 'FeatureCenters', 'pick_maps', 'part_masks', 'mask_boxes', 'crop_resize', 'attention_crop_drop',
-           'WSDANLoss', 'AttentionAugment', 'object_boxes', 'combine_predictions', 'wsdan_model', 'wsdan_learner']
+           'WSDAN', 'FeatureCenters', 'pick_maps', 'part_masks', 'attention_crop_drop', 'WSDANLoss', 'AttentionAugment',
+           'object_boxes', 'combine_predictions', 'wsdan_model', 'wsdan_learner']
 
 # %% ../../nbs/17_wsdan.ipynb #e284de04
 import math
@@ -14,13 +14,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastai.callback.core import Callback
+from fastcore.basics import patch
 
 from ..backbones import create_backbone, load_weights_file, resolve_weights
-from ..core import DataError, MethodInfo, Preset, register_method
-from ..learner import FGVCLoss, FGVCOut, as_out, build_learner
-from ..core import SHORT_RUN, cpu_presets
+from ..core import DataError, MethodInfo, Preset, SHORT_RUN, cpu_presets, register_method
+from ..learner import FGVCLoss, FGVCOut, as_out, build_learner, split_config
 from .bcnn import bilinear_pool
-from ..viz import upsample_heat
+from ..ops import crop_resize, mask_boxes, resize_maps, upsample_heat, upsampled_mean
 
 # %% ../../nbs/17_wsdan.ipynb #2d642287
 def attention_layer(nf:int,             # N, channels of the feature map
@@ -30,12 +30,18 @@ def attention_layer(nf:int,             # N, channels of the feature map
 
 # %% ../../nbs/17_wsdan.ipynb #0c46ec28
 def attention_features(fmap:torch.Tensor, # F (B,N,H,W), the backbone's feature map
-                       attn:torch.Tensor, # A (B,M,H,W), the attention maps
+                       attn:torch.Tensor, # A (B,M,h,w), the attention maps; resized to (H,W) first when they differ (the port)
+                       pool:str='gap',    # 'gap': the mean over locations (Eq. 2); 'gmp': the maximum (a PyTorch-port option)
                        eps:float=1e-12)->torch.Tensor: # inside the square root, as the official code -> p (B,M*N), unit norm
     "Bilinear attention pooling (Eq. 2), signed square root and one l2 normalization over all M·N entries (Eq. 3), in fp32"
+    if attn.shape[-2:] != fmap.shape[-2:]: attn = resize_maps(attn, fmap.shape[-2:], 'align_corners').to(fmap.dtype)
     with torch.autocast(fmap.device.type, enabled=False):
-        P = bilinear_pool(attn, fmap)                              # (B,M*N), P[b,m,n] = mean over h,w of A[b,m] F[b,n]
-        return F.normalize(P.sign() * (P.abs() + eps).sqrt(), dim=1)
+        if pool == 'gap': P = bilinear_pool(attn, fmap)                            # (B,M*N), P[b,m,n] = mean_hw A[b,m] F[b,n]  Eq. 2
+        elif pool == 'gmp':
+            dt = torch.promote_types(fmap.dtype, torch.float32)
+            P = (attn.to(dt)[:, :, None] * fmap.to(dt)[:, None]).amax((-2, -1)).flatten(1)   # max_hw A[b,m] F[b,n]
+        else: raise ValueError(f"pool must be 'gap' (official) or 'gmp' (port option), got {pool!r}")
+        return F.normalize(P.sign() * (P.abs() + eps).sqrt(), dim=1)            # Eq. 3
 
 # %% ../../nbs/17_wsdan.ipynb #6e56961d
 ATTENTION_LAYER = {'inception_v3': 3, 'efficientnet_lite0': 3}   # Mixed_6e; the stride-16 stage. Others: the last stage
@@ -63,36 +69,33 @@ class WSDAN(nn.Module):
     def __init__(self, body:nn.Module,         # backbone returning [F]; `create_backbone(..., out_indices=[layer])`
                  n_out:int,                    # K classes
                  n_maps:int=32,                # M attention maps
+                 pool:str='gap',               # BAP pooling: 'gap' (official) or 'gmp' (port option); see `attention_features`
                  scale:float=100.,             # the fixed factor before the classifier (official)
                  head_bias:bool=True,          # official 1×1 conv has a bias; the PyTorch port has none
                  centers:str='class',          # 'class': one center per class over p (official code); 'part': one per map (paper)
                  beta:float=0.05,              # center update rate
                  refine:bool=True,             # eval: classify the attention-cropped image too
                  combine:str='prob',           # 'prob': log of the mean probabilities (official); 'logit': mean logits (PyTorch port)
-                 test_theta:float=0.1, test_pad:float=0.05, # object box: mean map ≥ 0.1·max, padded by 5% of the side
-                 clamp:bool=False):            # clamp boxes to the image (PyTorch port); official: not clamped, zeros outside
+                 test_theta:float=0.1, test_pad:float=0.05, # object box: mean map ≥ 0.1·max, padded by 5% of the side (official)
+                 resize:str='tf_legacy',       # how maps are upsampled to the image: `ops.RESIZE_CONVENTIONS` (official: TF1 legacy)
+                 crop_mode:str='tf',           # 'tf': fractional box, zeros outside (official); 'pixel': the port's integer box
+                 clamp:bool=False):            # 'tf' boxes clamped to the image first; official: not clamped
         super().__init__()
         nf = body.channels[-1]
         self.body, self.attention = body, attention_layer(nf, n_maps)
         self.head = nn.Linear(n_maps * nf, n_out, bias=head_bias)
         self.centers = FeatureCenters(n_out, n_maps, nf, centers, beta)
         if combine not in ('prob', 'logit'): raise ValueError(f"combine must be 'prob' or 'logit', got {combine!r}")
-        self.n_maps, self.scale, self.refine, self.combine = n_maps, scale, refine, combine
-        self.test_theta, self.test_pad, self.clamp = test_theta, test_pad, clamp
+        self.n_maps, self.pool, self.scale, self.refine, self.combine = n_maps, pool, scale, refine, combine
+        self.test_theta, self.test_pad, self.resize, self.crop_mode, self.clamp = test_theta, test_pad, resize, crop_mode, clamp
 
     def forward_once(self, x)->FGVCOut: # (B,3,H,W) -> logits (B,K), attn (B,M,h,w), feats p (B,M*N)
         fmap = self.body(x)[-1]
-        attn = self.attention(fmap)
-        p = attention_features(fmap, attn)                                   # Eqs. 2-3
+        attn = self.attention(fmap)                                          # Eq. 1
+        p = attention_features(fmap, attn, self.pool)                        # Eqs. 2-3
         return FGVCOut(logits=self.head(self.scale * p), attn=attn, feats=p)
 
-    def forward(self, x)->FGVCOut:
-        out = self.forward_once(x)
-        if self.training or not self.refine: return out
-        boxes = object_boxes(out.attn, x.shape[-2:], self.test_theta, self.test_pad)   # the official test procedure
-        ref = self.forward_once(crop_resize(x, boxes, clamp=self.clamp))
-        return FGVCOut(logits=combine_predictions(out.logits, ref.logits, self.combine), raw_logits=out.logits,
-                       refined_logits=ref.logits, attn=out.attn, feats=out.feats, boxes=boxes)
+    def forward(self, x)->FGVCOut: return self.forward_once(x)               # eval mode refines: see `object_boxes` below
 
 # %% ../../nbs/17_wsdan.ipynb #d878a8bb
 class FeatureCenters(nn.Module):
@@ -119,90 +122,74 @@ class FeatureCenters(nn.Module):
 
 # %% ../../nbs/17_wsdan.ipynb #0e7e14d7
 def pick_maps(attn:torch.Tensor,             # (B,M,h,w) attention maps
-              weighting:str='uniform')->torch.Tensor: # 'uniform' (official code) or 'sqrt_mean' (PyTorch port) -> (B,) indices
-    "One attention map index per image, drawn from torch's global generator"
+              weighting:str='sqrt_mean',     # 'sqrt_mean' (official HEAD and the port) or 'uniform' (official, first commit)
+              size=None,                     # image size: weight by the mean of the upsampled map (official); None: the small map (port)
+              resize:str='tf_legacy',        # the upsampling convention of `size`
+              generator=None)->torch.Tensor: # torch.Generator on the maps' device, for replayable draws -> (B,) indices
+    "One attention map index per image, with probability ∝ √(mean activation) or uniform"
     B, M = attn.shape[:2]
     if weighting == 'uniform': w = torch.ones(B, M, device=attn.device)
-    elif weighting == 'sqrt_mean': w = (attn.detach().float().mean((2, 3)) + 1e-12).sqrt()
-    else: raise ValueError(f"weighting must be 'uniform' (official code) or 'sqrt_mean' (PyTorch port), got {weighting!r}")
-    return torch.multinomial(w, 1)[:, 0]                 # on the maps' device: no copy to the host in a training step
+    elif weighting == 'sqrt_mean':
+        mean = attn.detach().float().mean((2, 3)) if size is None else upsampled_mean(attn.detach(), size, resize)
+        w = mean.clamp_min(0).sqrt()
+        w = torch.where(w.sum(1, keepdim=True) > 0, w, torch.ones_like(w))   # all maps zero: uniform (the official code would fail)
+    else: raise ValueError(f"weighting must be 'sqrt_mean' (official) or 'uniform', got {weighting!r}")
+    return torch.multinomial(w, 1, generator=generator)[:, 0]   # on the maps' device: no copy to the host in a training step
 
 def part_masks(maps:torch.Tensor,            # (B,H,W), non-negative
                theta:torch.Tensor,           # (B,) thresholds
-               thresholds:str='code')->torch.Tensor: # 'code': A ≥ θ·max A; 'paper': (A - min)/(max - min) > θ -> (B,H,W) bool
+               thresholds:str='code',        # 'code': A ≥ θ·max A; 'paper': (A - min)/(max - min) > θ
+               peak:torch.Tensor|None=None)->torch.Tensor: # 'code': the max θ is relative to (port: the small map's); default max A -> (B,H,W) bool
     "Where each map is high: relative to its maximum (official code) or after min-max normalization (paper)"
     t = theta.to(maps.device, maps.dtype).view(-1, 1, 1)
-    hi = maps.amax((1, 2), keepdim=True)
+    hi = maps.amax((1, 2), keepdim=True) if peak is None else peak.to(maps.dtype).view(-1, 1, 1)
     if thresholds == 'code': return maps >= t * hi
     if thresholds == 'paper':
         lo = maps.amin((1, 2), keepdim=True)
         return (maps - lo) / (hi - lo).clamp_min(1e-12) > t
     raise ValueError(f"thresholds must be 'code' or 'paper', got {thresholds!r}")
 
-# %% ../../nbs/17_wsdan.ipynb #e8077ebe
-def mask_boxes(mask:torch.Tensor,   # (B,H,W) bool
-               pad:float=0.1)->torch.Tensor: # added on each side, as a fraction of the side -> (B,4) x0, y0, x1, y1 fractions
-    "Bounding box of all True pixels of each mask, padded; no Python loop over the batch"
-    B, H, W = mask.shape
-    def span(hit:torch.Tensor, n:int): # (B,n) bool: rows or columns holding a True pixel
-        first, last = hit.float().argmax(1), n - 1 - hit.flip(1).float().argmax(1)
-        empty = ~hit.any(1)
-        return torch.where(empty, 0, first) / n - pad, torch.where(empty, n - 1, last) / n + pad
-    y0, y1 = span(mask.any(2), H); x0, x1 = span(mask.any(1), W)
-    return torch.stack([x0, y0, x1, y1], 1)
-
-# %% ../../nbs/17_wsdan.ipynb #bc4aff7e
-def crop_resize(images:torch.Tensor, # (B,C,H,W)
-                boxes:torch.Tensor,  # (B,4) x0, y0, x1, y1 as fractions (TF crop_and_resize coordinates)
-                size=None,           # output side(s); default: the input's
-                clamp:bool=False)->torch.Tensor: # clamp boxes to the image first (PyTorch port) -> (B,C,S,S)
-    "Crop every box and resize it bilinearly in one `grid_sample` call; zeros outside the image (TF crop_and_resize)"
-    B, C, H, W = images.shape
-    size = (H, W) if size is None else (size, size) if isinstance(size, int) else tuple(size)
-    if clamp: boxes = boxes.clamp(0, 1)
-    x0, y0, x1, y1 = boxes.float().unbind(1)
-    theta = torch.zeros(B, 2, 3, device=images.device)                  # output [-1, 1] -> box in input coordinates
-    theta[:, 0, 0], theta[:, 0, 2] = x1 - x0, x0 + x1 - 1
-    theta[:, 1, 1], theta[:, 1, 2] = y1 - y0, y0 + y1 - 1
-    grid = F.affine_grid(theta, (B, C, *size), align_corners=True)
-    inside = (grid.abs() <= 1 + 1e-6).all(-1)[:, None]                   # samples within the image
-    out = F.grid_sample(images.float(), grid, mode='bilinear', padding_mode='border', align_corners=True)
-    return (out * inside).to(images.dtype)
-
 # %% ../../nbs/17_wsdan.ipynb #fbabfbb7
 def attention_crop_drop(x:torch.Tensor,      # (B,3,H,W) the training batch
                         attn:torch.Tensor,   # (B,M,h,w) its attention maps from the raw pass
                         crop_theta=(0.4, 0.6), drop_theta=(0.2, 0.5), # official U(lo, hi) draws, relative to the max
                         crop_pad:float=0.1,  # box padding, fraction of the side
-                        weighting:str='uniform', # see `pick_maps`
-                        thresholds:str='code',   # 'code' or 'paper' (θ = 0.5 on min-max maps); see `part_masks`
-                        clamp:bool=False)->tuple: # -> crops (B,3,H,W), drops (B,3,H,W), boxes (B,4), erased (B,H,W) bool
+                        weighting:str='sqrt_mean', # see `pick_maps`
+                        thresholds:str='code',     # 'code' or 'paper' (θ = 0.5 on min-max maps); see `part_masks`
+                        resize:str='tf_legacy',    # upsampling convention of the maps (`ops.resize_maps`)
+                        crop_mode:str='tf',        # 'tf' (official) or 'pixel' (the PyTorch port's rule, see above)
+                        clamp:bool=False,          # 'tf': clamp boxes to the image
+                        generator=None)->tuple: # -> crops (B,3,H,W), drops (B,3,H,W), boxes (B,4), erased (B,H,W) bool
     "WS-DAN's attention cropping and dropping for a whole batch, without gradient"
     with torch.no_grad():
-        B, rows = len(x), torch.arange(len(x), device=attn.device)
-        def one_map(): return upsample_heat(attn[rows, pick_maps(attn, weighting)], x.shape[-2:])   # (B,H,W)
+        B, S, rows, port = len(x), tuple(x.shape[-2:]), torch.arange(len(x), device=attn.device), crop_mode == 'pixel'
+        def one_map(): # (B,H,W) the picked maps upsampled, and the max their threshold is relative to
+            small = attn[rows, pick_maps(attn, weighting, None if port else S, resize, generator)]
+            return upsample_heat(small, S, resize), (small.flatten(1).amax(1) if port else None)
         def theta(lo, hi): # (B,) thresholds, drawn on the maps' device like the map indices
             if thresholds == 'paper': return torch.full((B,), 0.5, device=attn.device)
-            return lo + (hi - lo) * torch.rand(B, device=attn.device)
-        boxes = mask_boxes(part_masks(one_map(), theta(*crop_theta), thresholds), crop_pad)
-        erased = part_masks(one_map(), theta(*drop_theta), thresholds)
-        return crop_resize(x, boxes, clamp=clamp), x * (~erased)[:, None].to(x.dtype), boxes, erased
+            return lo + (hi - lo) * torch.rand(B, device=attn.device, generator=generator)
+        up, peak = one_map(); boxes = mask_boxes(part_masks(up, theta(*crop_theta), thresholds, peak), crop_pad, crop_mode)
+        up, peak = one_map(); erased = part_masks(up, theta(*drop_theta), thresholds, peak)
+        return crop_resize(x, boxes, mode=crop_mode, clamp=clamp), x * (~erased)[:, None].to(x.dtype), boxes, erased
 
 # %% ../../nbs/17_wsdan.ipynb #44f5fd8a
 class WSDANLoss(FGVCLoss):
-    "Mean cross-entropy of the raw, crop and drop logits present in the output, plus the center loss (Eq. 6)"
-    def __init__(self, centers:FeatureCenters,   # the model's `centers`; updated by the loss in training mode
+    "Mean cross-entropy of the raw, crop and drop logits present in the output, plus the center loss in training (Eq. 6)"
+    def __init__(self, feature_centers:FeatureCenters, # the model's `centers`; updated by the loss in training mode
                  center_weight:float=1., label_smoothing:float=0.):
-        super().__init__(label_smoothing); self.centers, self.center_weight = centers, center_weight
+        super().__init__(label_smoothing); self.feature_centers, self.center_weight = feature_centers, center_weight
     def forward(self, out, y):
         zs = [out.logits] + [out[k] for k in ('crop_logits', 'drop_logits') if k in out]
-        loss = sum(self.ce(z, y) for z in zs) / len(zs)
-        return loss + self.center_weight * self.centers(out.feats, y) if self.center_weight else loss
+        loss = sum(self.ce(z, y) for z in zs) / len(zs)                    # Eq. 6, first term
+        if not self.center_weight or not self.feature_centers.training: return loss   # validation: cross-entropy alone
+        return loss + self.center_weight * self.feature_centers(out.feats, y)        # Eq. 6, + L_A
 
 class AttentionAugment(Callback):
     "WS-DAN's training step: crop and drop each image where its own attention maps point, and classify both too"
     order = -10    # after `OutputCallback` has put the raw pass's output in `learn.out`
-    def __init__(self, crop:bool=True, drop:bool=True, **kwargs): # kwargs: see `attention_crop_drop`
+    def __init__(self, crop:bool=True, drop:bool=True, # the two augmentations (off: an ablation)
+                 **kwargs): # to `attention_crop_drop`: thresholds, weighting, resize, crop_mode, ...
         self.crop, self.drop, self.kwargs, self.pass_accuracy = crop, drop, kwargs, []
     def before_train(self):
         if self.epoch == 0: self.pass_accuracy = []     # a new fit (not `get_preds`, which calls `before_fit` too)
@@ -218,45 +205,54 @@ class AttentionAugment(Callback):
         self.pass_accuracy.append({k: (out[f'{k}_logits' if k != 'raw' else 'logits'].argmax(-1) == y).float().mean().item()
                              for k in ('raw', 'crop', 'drop') if k == 'raw' or f'{k}_logits' in out})
 
+AttentionAugment.passes_kwargs_to = attention_crop_drop   # `split_config` routes those options here
+
 # %% ../../nbs/17_wsdan.ipynb #ffc01f85
 def object_boxes(attn:torch.Tensor,    # (B,M,h,w) attention maps
                  size,                 # (H,W) of the image
-                 theta:float=0.1, pad:float=0.05)->torch.Tensor: # -> (B,4) boxes, fractions
-    "The official test-time object box: the mean attention map ≥ theta·max, padded by `pad` of the side"
-    mean_map = upsample_heat(attn.mean(1), size)
-    return mask_boxes(part_masks(mean_map, torch.full((len(attn),), theta, device=attn.device)), pad)
+                 theta:float=0.1, pad:float=0.05, # official: mean map ≥ 0.1·max, padded by 5% of the side
+                 resize:str='tf_legacy', mode:str='tf')->torch.Tensor: # -> (B,4) boxes: fractions ('tf') or pixels ('pixel')
+    "The official test-time object box from the mean attention map (the port's integer box with `mode='pixel'`)"
+    small = attn.mean(1)
+    peak = small.flatten(1).amax(1) if mode == 'pixel' else None         # the port thresholds against the small map's max
+    mask = part_masks(upsample_heat(small, size, resize), torch.full((len(attn),), theta, device=attn.device), peak=peak)
+    return mask_boxes(mask, pad, mode)
 
 def combine_predictions(z1:torch.Tensor, z2:torch.Tensor, how:str='prob')->torch.Tensor: # (B,K) twice -> (B,K) fp32
-    "'prob': log of the mean of the two softmaxes (official evaluation); 'logit': the mean logits (PyTorch port)"
+    "'prob': log of the mean of the two softmaxes (official evaluation, Eq. 7); 'logit': the mean logits (PyTorch port)"
     z1, z2 = z1.float(), z2.float()
     if how == 'logit': return (z1 + z2) / 2
-    return torch.logsumexp(torch.stack([F.log_softmax(z1, -1), F.log_softmax(z2, -1)]), 0) - math.log(2)
+    return torch.logsumexp(torch.stack([F.log_softmax(z1, -1), F.log_softmax(z2, -1)]), 0) - math.log(2)   # Eq. 7
+
+# %% ../../nbs/17_wsdan.ipynb #87365361
+@patch
+def forward(self:WSDAN, x)->FGVCOut:
+    "Training: one pass. Eval with `refine`: the raw pass, the crop of its object box, and their combination (Eq. 7)"
+    out = self.forward_once(x)
+    if self.training or not self.refine: return out
+    boxes = object_boxes(out.attn, x.shape[-2:], self.test_theta, self.test_pad, self.resize, self.crop_mode)
+    ref = self.forward_once(crop_resize(x, boxes, mode=self.crop_mode, clamp=self.clamp))
+    return FGVCOut(logits=combine_predictions(out.logits, ref.logits, self.combine), raw_logits=out.logits,
+                   refined_logits=ref.logits, attn=out.attn, feats=out.feats, boxes=boxes)
 
 # %% ../../nbs/17_wsdan.ipynb #d1b27c9a
 def wsdan_model(n_out:int, arch:str='efficientnet_lite0', pretrained:bool=True, weights=None,
-                n_maps:int=32,             # M
                 layer:int|None=None,       # backbone feature index (default `ATTENTION_LAYER`, else the last stage)
-                centers:str='class', beta:float=0.05, refine:bool=True, combine:str='prob', clamp:bool=False,
-                attention_init:str='auto')->WSDAN: # 'auto': the official pretrained branch for Inception-v3 with weights; 'random'
-    "WS-DAN on backbone `arch`"
+                attention_init:str='auto', # 'auto': the official pretrained branch for Inception-v3 with weights; 'random'
+                **model_kw)->WSDAN:        # to `WSDAN`: n_maps, pool, centers, beta, refine, combine, resize, crop_mode, ...
+    "WS-DAN on backbone `arch`; the trunk ends at the attention layer's stage"
     body = create_backbone(arch, pretrained=pretrained, weights=weights, out_indices=[ATTENTION_LAYER.get(arch, -1) if layer is None else layer])
-    model = WSDAN(body, n_out, n_maps, centers=centers, beta=beta, refine=refine, combine=combine, clamp=clamp)
+    model = WSDAN(body, n_out, **model_kw)
     if attention_init == 'auto' and arch == 'inception_v3' and (pretrained or weights is not None):
         pretrained_attention(model.attention, arch, weights)
     return model
+wsdan_model.passes_kwargs_to = WSDAN
 
-def wsdan_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weights=None, n_maps:int=32, layer:int|None=None,
-                  centers:str='class', beta:float=0.05, center_weight:float=1., refine:bool=True, combine:str='prob',
-                  clamp:bool=False, attention_init:str='auto',
-                  crop:bool=True, drop:bool=True,  # the two augmentations (ablations)
-                  weighting:str='uniform', thresholds:str='code', crop_theta=(0.4, 0.6), drop_theta=(0.2, 0.5), crop_pad:float=0.1,
-                  **config): # to `learner.build_learner`: lr, wd, schedule, ...
+def wsdan_learner(dls, **config): # each option goes to the piece that declares it (see below)
     "Learner for WS-DAN: the model, Eq. 6 as the loss, `AttentionAugment` in every training step"
-    model = wsdan_model(dls.c, arch, pretrained, weights, n_maps, layer, centers, beta, refine, combine, clamp, attention_init)
-    aug = AttentionAugment(crop, drop, crop_theta=tuple(crop_theta), drop_theta=tuple(drop_theta), crop_pad=crop_pad,
-                           weighting=weighting, thresholds=thresholds, clamp=clamp)
-    return build_learner(dls, model, loss_func=WSDANLoss(model.centers, center_weight, config.pop('label_smoothing', 0.)),
-                         cbs=[aug], **config)
+    model_kw, aug_kw, loss_kw, rest = split_config(config, wsdan_model, AttentionAugment, WSDANLoss, rest=build_learner)
+    model = wsdan_model(dls.c, **model_kw)
+    return build_learner(dls, model, loss_func=WSDANLoss(model.centers, **loss_kw), cbs=[AttentionAugment(**aug_kw)], **rest)
 
 # %% ../../nbs/17_wsdan.ipynb #5ac32542
 OFFICIAL_WSDAN = dict(opt='sgd', mom=0.9, lr=1e-3, backbone_lr_mult=1., wd=1e-5, schedule='exp_stair', gamma=0.9, decay_every=2)
