@@ -6,8 +6,8 @@
 __all__ = ['main']
 
 # %% ../nbs/90_cli.ipynb #4e00db16
-import argparse, json, os, shlex, sys, tempfile, time, warnings
-from contextlib import contextmanager, nullcontext
+import argparse, json, os, shlex, signal, sys, tempfile, time, warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 # %% ../nbs/90_cli.ipynb #5be0c7f2
@@ -40,7 +40,7 @@ def _unwritable(folder)->str|None:
         have = next(p for p in [out, *out.parents] if p.exists())              # the deepest part that exists
         if not have.is_dir(): return f'{out} is below {have}, which is a file; pass a path below a folder'
         tempfile.TemporaryDirectory(dir=have, prefix='.fgvc-check-').cleanup()
-    except OSError as e: return f'{out} can not be written ({e.strerror}); pass a folder you can write to'
+    except OSError as e: return f'{out} can not be written: making a folder in {have} failed ({e.strerror}); pass a folder you can write to'
     return None
 
 # %% ../nbs/90_cli.ipynb #66c1d0f8
@@ -89,26 +89,41 @@ def _methods(a)->str:
     return '\n'.join(f'{s:<{w[0]}}  {y:<{w[1]}}  {v:<{w[2]}}  {p:<{w[3]}}  {t}' for s, y, v, p, t in [('method', 'year', 'venue', 'presets', 'title')] + rows)
 
 # %% ../nbs/90_cli.ipynb #8c2f4a6b
+def _epoch_lines():
+    "A fastai callback class that prints the metric names, then one line of values per epoch; only the first process prints"
+    from fastai.callback.core import Callback
+    class EpochLines(Callback):
+        order = 60                                                          # where fastai's `ProgressCallback` sits
+        def before_fit(self):
+            self.old, self.widths = self.learn.logger, [max(len(n), 8) for n in self.recorder.metric_names]
+            if self.old is print: self.learn.logger = self.line; self.line(self.recorder.metric_names)   # not under `no_logging`
+        def line(self, vals):
+            if os.environ.get('RANK', '0') == '0':
+                print('  '.join((f'{v:.6f}' if isinstance(v, float) else str(v)).ljust(w) for v, w in zip(vals, self.widths)).rstrip(), flush=True)
+        def after_fit(self): self.learn.logger = self.old
+    return EpochLines
+
+# %% ../nbs/90_cli.ipynb #2d6e8f0a
 @contextmanager
-def _plain_progress():
-    "Every `Learner` built inside prints one plain line per epoch instead of progress bars"
+def _interruptible(plain:bool):
+    "Learners built inside stop at the next batch after Ctrl-C; with `plain`, they print epoch lines instead of progress bars"
     from fastai.callback.core import Callback
     from fastai.callback.progress import ProgressCallback
     from fastai.learner import defaults
-    class EpochLines(Callback):
-        "The metric names, then per epoch the values aligned under them; only the first process prints"
-        order = ProgressCallback.order
-        def before_fit(self):
-            self.old = self.learn.logger
-            if self.old is print: self.learn.logger = self.line; self.widths = [max(len(n), 8) for n in self.recorder.metric_names]; self.line(self.recorder.metric_names)
-        def line(self, vals):
-            if os.environ.get('RANK', '0') != '0': return
-            print('  '.join((f'{v:.6f}' if isinstance(v, float) else str(v)).ljust(w) for v, w in zip(vals, self.widths)).rstrip(), flush=True)
-        def after_fit(self): self.learn.logger = self.old
-    saved = list(defaults.callbacks)
-    defaults.callbacks = [EpochLines if c is ProgressCallback else c for c in saved]
+    st = dict(hits=0, fitting=False)
+    def on_sigint(sig, frame):
+        st['hits'] += 1
+        if st['hits'] > 1 or not st['fitting']: raise KeyboardInterrupt
+    class StopOnInterrupt(Callback):
+        order = -100
+        def before_fit(self): st['fitting'] = True
+        def before_batch(self):
+            if st['hits']: raise KeyboardInterrupt
+        def after_fit(self): st['fitting'] = False
+    saved, old = list(defaults.callbacks), signal.signal(signal.SIGINT, on_sigint)
+    defaults.callbacks = [_epoch_lines() if plain and c is ProgressCallback else c for c in saved] + [StopOnInterrupt]
     try: yield
-    finally: defaults.callbacks = saved
+    finally: defaults.callbacks = saved; signal.signal(signal.SIGINT, old)
 
 # %% ../nbs/90_cli.ipynb #f1d2e3c4
 _OVERRIDES = ('data', 'arch', 'size', 'epochs', 'bs', 'lr', 'weights', 'seed', 'compile')
@@ -126,36 +141,26 @@ def _train(a)->dict:
     from fgvc_tutorial.data import read_dataset
     from fgvc_tutorial.runs import fgvc_train
     p = get_method(a.method).preset(a.preset)
-    kw = {k: getattr(a, k) for k in _OVERRIDES if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in _OVERRIDES if getattr(a, k) is not None} | ({'pretrained': False} if a.scratch else {})
     if 'data' in kw and kw['data'] != p.data: kw['data_kw'] = {}      # synthetic-set options do not apply to other data
     p = p.replace(**kw); data = read_dataset(p.data, check='none', **p.data_kw)
     if not data.is_train.any(): raise DataError(f'no training images: all {len(data)} images are in the test split, so there is nothing to train on',
                                                 file=data.root, fix='train on a dataset with a training split; fgvc eval can score a model on this one')
     if p.valid == 'test' and data.is_train.all(): raise DataError('no test images to validate on', file=data.root, fix='add a test split to the dataset')
     out = _run_folder(a)
-    with (_plain_progress() if not sys.stdout.isatty() else nullcontext()):
-        try: learn, summary = fgvc_train(a.method, a.preset, out=out, resume=a.resume, **kw)
+    with _interruptible(plain=not sys.stdout.isatty()):
+        try: learn, summary = fgvc_train(a.method, a.preset, out=out, resume=a.resume, skip_bad_images=a.skip_bad_images, **kw)
         except KeyboardInterrupt: raise KeyboardInterrupt(_resume_hint(a, out, p.epochs)) from None
     return summary
 
 # %% ../nbs/90_cli.ipynb #d5c6b7a8
-def _with_stand_in(data):
-    "`data` with its first test image also listed as a training image (fastai needs one to set up)"
-    import numpy as np
-    from dataclasses import replace
-    test = np.flatnonzero(~data.is_train)
-    return replace(data.subset(np.r_[test[:1], test]), is_train=np.r_[True, np.zeros(len(test), bool)])
-
 def _eval(a)->dict:
     from fgvc_tutorial.core import DataError
     from fgvc_tutorial.data import read_dataset
     from fgvc_tutorial.runs import evaluate_run
-    data = a.data
-    if data not in ('synth', 'cub100'):
-        d = read_dataset(Path(data), check='none')
-        if d.is_train.all(): raise DataError('no test images to evaluate on', file=d.root, fix='pass a dataset with a test split')
-        if not d.is_train.any(): data = _with_stand_in(read_dataset(Path(a.data)))
-    return dict(evaluate_run(a.checkpoint, data, bs=a.bs), data=a.data)
+    if a.data not in ('synth', 'cub100') and (d := read_dataset(Path(a.data), check='none')).is_train.all():
+        raise DataError('no test images to evaluate on', file=d.root, fix='pass a dataset with a test split')
+    return dict(evaluate_run(a.checkpoint, a.data, bs=a.bs), data=a.data)
 
 def _predict(a)->str:
     from fgvc_tutorial.runs import predict_images
@@ -176,6 +181,8 @@ def _parser()->argparse.ArgumentParser:
     t.add_argument('--weights', help='backbone weights file'); t.add_argument('--seed', type=int)
     t.add_argument('--out', help='run folder (default runs/<method>-<preset>)'); t.add_argument('--resume', action='store_true')
     t.add_argument('--compile', action='store_true', default=None, help='torch.compile the model (CUDA)')
+    t.add_argument('--scratch', action='store_true', help='train the backbone from scratch, without ImageNet weights')
+    t.add_argument('--skip-bad-images', action='store_true', help='decode every image first and leave out those that fail (with a warning)')
     t.set_defaults(func=_train)
     e = sub.add_parser('eval', help='accuracy of a saved model on the test split of a dataset')
     e.add_argument('--checkpoint', required=True); e.add_argument('--data', required=True); e.add_argument('--bs', type=_whole(1), default=64)
@@ -203,8 +210,11 @@ def main(argv=None)->int:
     except SystemExit as e: return e.code
     a.argv = argv
     if why := _precheck(a): print(f'fgvc {a.cmd}: error: {why}', file=sys.stderr); return 2
-    warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')   # raised inside fastai's imports; nothing a user can do
-    try: out = a.func(a)
+    try:
+        with warnings.catch_warnings():                              # a warning is one line too, `fgvc train: warning: ...`
+            warnings.showwarning = lambda msg, *_, **__: _say(f'fgvc {a.cmd}: warning: ' + ' '.join(str(msg).split()))
+            warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')   # raised inside fastai's imports
+            out = a.func(a)
     except KeyboardInterrupt as e:
         if sys.stdout.isatty(): print(flush=True)                    # end the progress bar's line
         print(f'fgvc {a.cmd}: stopped: {e or "interrupted"}', file=sys.stderr); return 130

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['QUICK_DATA', 'SHORT_RUN', 'METHODS', 'DataError', 'set_seed', 'default_device', 'cache_dir', 'find_cub100',
-           'atomic_write', 'file_lock', 'fgvc_info', 'Preset', 'cpu_presets', 'MethodInfo', 'register_method',
-           'get_method', 'list_methods']
+           'atomic_write', 'remove_stale_temps', 'file_lock', 'load_tensors', 'fgvc_info', 'Preset', 'cpu_presets',
+           'MethodInfo', 'register_method', 'get_method', 'list_methods']
 
 # %% ../nbs/00_core.ipynb #5c15033f
-import contextlib, fcntl, importlib, os, pkgutil, random, sys, tempfile
+import contextlib, fcntl, importlib, os, pickle, pkgutil, random, re, sys, tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable
@@ -65,17 +65,31 @@ def find_cub100(start=None)->Path|None:
     return None
 
 # %% ../nbs/00_core.ipynb #16e138d5
+def _umask()->int:
+    "The process's file-creation mask, read from /proc where possible (setting it to read it is not thread-safe)"
+    try: return int(re.search(r'Umask:\s*([0-7]+)', Path('/proc/self/status').read_text()).group(1), 8)
+    except (OSError, AttributeError): m = os.umask(0o022); os.umask(m); return m
+
 @contextlib.contextmanager
 def atomic_write(path, mode:str='w', **kwargs):
     "Open a temporary file beside `path` and move it onto `path` only when the block ends without an error"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
+        os.chmod(tmp, 0o666 & ~_umask())      # mkstemp's 0600 would make the file private
         with os.fdopen(fd, mode, **kwargs) as f: yield f
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
+
+# %% ../nbs/00_core.ipynb #744ce05c
+def remove_stale_temps(folder)->list:
+    "Delete the temporary files `atomic_write` leaves in `folder` when its process is killed; returns their names"
+    gone = []
+    for p in Path(folder).glob('.*.tmp'):
+        if p.is_file(): p.unlink(missing_ok=True); gone.append(p.name)
+    return sorted(gone)
 
 # %% ../nbs/00_core.ipynb #b5eab447
 @contextlib.contextmanager
@@ -86,6 +100,22 @@ def file_lock(path):
         fcntl.flock(f, fcntl.LOCK_EX)
         try: yield
         finally: fcntl.flock(f, fcntl.LOCK_UN)
+
+# %% ../nbs/00_core.ipynb #40cefedb
+def load_tensors(path,
+                 what:str='checkpoint',     # what the file should be, for the message
+                 fix:str|None=None,         # what the user should do, for the message
+                 map_location='cpu'):
+    "`torch.load(path, weights_only=True)`; a missing, truncated or unsafe file is a one-line `DataError` naming it"
+    path = Path(path)
+    if not path.is_file(): raise DataError(f'{what} not found', file=path, fix=fix)
+    try: return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        code = re.search(r'GLOBAL (\S+)', str(e))     # a pickled function or class: code that would run on loading
+        why = (f'it holds a Python object ({code.group(1)}), not only tensors and numbers; it was not loaded (weights_only=True)'
+               if code else 'it is not a PyTorch file, or it is damaged')
+    except (RuntimeError, EOFError, OSError, ValueError): why = 'it is truncated or damaged, or not a PyTorch file'
+    raise DataError(f'not a readable {what}: {why}', file=path, fix=fix)
 
 # %% ../nbs/00_core.ipynb #7292f3b8
 def fgvc_info()->dict:
@@ -135,7 +165,7 @@ class Preset:
         return replace(self, **overrides)
 
 # %% ../nbs/00_core.ipynb #19cf9f34
-QUICK_DATA = dict(n_classes=20, n_train=40, n_test=20, size=128, difficulty='easy')   # the synthetic set of every `quick` run
+QUICK_DATA = dict(n_classes=10, n_train=40, n_test=20, size=128, difficulty='easy')   # the synthetic set of every `quick` run
 SHORT_RUN = dict(opt='adam', lr=1e-3, backbone_lr_mult=1., wd=0.01, schedule='one_cycle')  # few-epoch runs: AdamW one-cycle, one lr
 
 def cpu_presets(**recipe)->dict:

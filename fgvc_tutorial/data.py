@@ -166,7 +166,8 @@ def open_image(path, crop_bottom:int=0)->PILImage:
         im.load()
     except Exception as e:
         raise DataError(f'cannot read image: {e}', file=path,
-                        fix="replace the file, or read the dataset with check='decode', on_bad='skip' to leave it out") from None
+                        fix='replace or delete the file, or leave out every image that does not decode: '
+                            'skip_bad_images=True (fgvc train --skip-bad-images)') from None
     if crop_bottom: im = im.crop((0, 0, im.width, im.height - crop_bottom))
     return im.convert('RGB') if im.mode != 'RGB' else im
 
@@ -175,13 +176,18 @@ CUB_REQUIRED = {'images.txt': '<image_id> <relative path>', 'image_class_labels.
                 'train_test_split.txt': '<image_id> <is_training_image>', 'classes.txt': '<class_id> <class_name>'}
 
 def cub_root(root)->Path:
-    "The folder holding CUB's `images.txt`: `root` itself or `root/CUB_200_2011`; a clear error if neither"
+    "The folder holding CUB's `images.txt`: `root` itself or `root/CUB_200_2011`; else an error naming the missing files"
     root = Path(root).expanduser().resolve()
     for cand in (root, root/'CUB_200_2011'):
         if (cand/'images.txt').is_file(): return cand
     if not root.exists(): raise DataError('folder not found', file=root, fix='pass the folder that holds CUB_200_2011/')
-    raise DataError('not a CUB-200-2011 folder: no images.txt here or in CUB_200_2011/', file=root,
-                    fix=f'pass the folder that holds CUB_200_2011/ (with {", ".join(CUB_REQUIRED)} and images/)')
+    cand = root/'CUB_200_2011' if (root/'CUB_200_2011').is_dir() else root
+    if cand == root and not any((root/f).is_file() for f in CUB_REQUIRED):
+        raise DataError('not a CUB-200-2011 folder: no images.txt here or in CUB_200_2011/', file=root,
+                        fix=f'pass the folder that holds CUB_200_2011/ (with {", ".join(CUB_REQUIRED)} and images/)')
+    missing = [f for f in CUB_REQUIRED if not (cand/f).is_file()]   # a CUB folder with files missing: name them
+    raise DataError(f'missing CUB file{"s" * (len(missing) > 1)} {", ".join(missing)}', file=cand/missing[0],
+                    fix='extract the whole CUB_200_2011.tgz again (or restore the file): a CUB folder needs ' + ', '.join(CUB_REQUIRED))
 
 # %% ../nbs/01_data.ipynb #6edab792
 def _cub_core(root:Path):
@@ -454,12 +460,13 @@ READERS = {'cub': read_cub, 'nabirds': read_nabirds, 'cars': read_cars, 'aircraf
            'flowers': read_flowers, 'dogs': read_dogs, 'folder': read_image_folder}
 
 def detect_format(root)->str:
-    "The name of the reader for the dataset at `root`, from its files"
+    "The name of the reader for the dataset at `root`: the format whose files it has (any one of them), else 'folder'"
     root = Path(root).expanduser().resolve()
     if not root.exists(): raise DataError('folder not found', file=root)
-    probes = [('cub', ['images.txt', 'CUB_200_2011/images.txt']), ('nabirds', ['hierarchy.txt', 'nabirds/hierarchy.txt']),
-              ('cars', ['stanford_cars/devkit', 'devkit/cars_meta.mat']), ('aircraft', ['fgvc-aircraft-2013b', 'data/variants.txt']),
-              ('flowers', ['setid.mat', 'flowers-102/setid.mat']), ('dogs', ['train_list.mat'])]
+    probes = [('cub', ['CUB_200_2011', *CUB_REQUIRED]), ('nabirds', ['hierarchy.txt', 'nabirds/hierarchy.txt']),   # any one of
+              ('cars', ['stanford_cars', 'devkit/cars_meta.mat', 'cars_test_annos_withlabels.mat']),           # a format's files
+              ('aircraft', ['fgvc-aircraft-2013b', 'data/variants.txt']),                                       # makes its reader
+              ('flowers', ['setid.mat', 'imagelabels.mat', 'flowers-102']), ('dogs', ['train_list.mat', 'test_list.mat'])]   # name what is missing
     for fmt, rels in probes:
         if any((root/r).exists() for r in rels):
             return 'nabirds' if fmt == 'cub' and (root/'hierarchy.txt').exists() else fmt
@@ -548,9 +555,11 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
              stats=imagenet_stats,      # normalization (mean, std); e.g. ([.5]*3, [.5]*3) for backbones trained so
              resize_ratio:float=1.14,   # squish-resize to size × this before the crop (512/448 in most papers)
              train_crop:str='random',   # 'random' crop for training, or 'center' (then flip is the only augmentation)
+             skip_bad_images:bool=False, # first decode every image and leave out those that fail, with a warning
              device=None, **kwargs)->DataLoaders:
     "fastai DataLoaders for FGVC: squish-resize, random crop and flip for training, centre crop for validation"
-    data = read_dataset(source)
+    data = read_dataset(source, check='none' if skip_bad_images else 'exists')
+    if skip_bad_images: data = check_images(data, 'decode', 'skip')
     if len(set(data.classes)) != len(data.classes): raise DataError('class names are not unique', file=data.root)
     if isinstance(valid, str) and valid != 'test': raise ValueError(f"valid must be 'test' or a fraction, got {valid!r}")
     if valid == 'test': train_idx, valid_idx = np.flatnonzero(data.is_train), np.flatnonzero(~data.is_train)
@@ -559,6 +568,10 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
         train_idx, valid_idx = tr[~held], tr[held]
     if with_parts and data.parts is None and data.bboxes is None:
         raise DataError(f'{data.name} has neither parts nor boxes', file=data.root, fix='use with_parts=False')
+    if 0 < len(train_idx) < bs:            # fastai drops the last incomplete batch: an epoch would take no step
+        warnings.warn(f'batch size {bs} is larger than the training set ({len(train_idx)} images); using bs={len(train_idx)}')
+        kwargs.setdefault('val_bs', bs); bs = len(train_idx)
+    fit_idx = train_idx if len(train_idx) else valid_idx   # fastai sets up its types on training items; see below
     blocks = [TransformBlock(type_tfms=partial(open_image, crop_bottom=data.crop_bottom), batch_tfms=IntToFloatTensor),
               CategoryBlock(vocab=list(data.classes), sort=False)]
     getters = [partial(_path, data), partial(_class_name, data)]
@@ -566,11 +579,12 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
         blocks += [TransformBlock(type_tfms=TensorPoint.create, item_tfms=PointScaler), TransformBlock()]
         getters += [partial(_geometry, data), partial(_visibility, data)]
     dblock = DataBlock(blocks=blocks, getters=getters, n_inp=1,
-                       splitter=lambda items: (list(range(len(train_idx))), list(range(len(train_idx), len(items)))),
+                       splitter=lambda items: (list(range(len(fit_idx))), list(range(len(fit_idx), len(items)))),
                        item_tfms=[Resize(round(size*resize_ratio), method=ResizeMethod.Squish), _train_crop(train_crop, size), _flip()],
                        batch_tfms=[Normalize.from_stats(*stats)] if stats else None)
-    dls = dblock.dataloaders(np.concatenate([train_idx, valid_idx]).tolist(), bs=bs, seed=seed, device=device,
+    dls = dblock.dataloaders(np.concatenate([fit_idx, valid_idx]).tolist(), bs=bs, seed=seed, device=device,
                              num_workers=os.cpu_count() if num_workers is None else num_workers, **kwargs)
+    if not len(train_idx): dls.loaders[0] = dls.train.new(dataset=dls.train_ds.new_empty())   # no training images: an empty loader
     dls.data, dls.test_idx = data, (np.flatnonzero(~data.is_train) if valid != 'test' else None)
     return dls
 

@@ -9,9 +9,9 @@ __all__ = ['to_plain', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_ch
            'evaluate_run', 'eval_transform', 'predict_images']
 
 # %% ../nbs/07_runs.ipynb #6e95ee6c
-import inspect, json, os, random, time
-from contextlib import nullcontext
-from dataclasses import asdict
+import inspect, json, os, random, re, time, warnings
+from contextlib import nullcontext, suppress
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,8 @@ from fastai.vision.core import imagenet_stats
 from fastcore.foundation import L
 from fastcore.xtras import ContextManagers
 
-from .core import DataError, Preset, atomic_write, default_device, get_method, set_seed
+from .core import (DataError, Preset, atomic_write, default_device, get_method, load_tensors, remove_stale_temps,
+                                set_seed)
 from .learner import (ScheduleCallback, _mean_class_accuracy, base_lrs, build_learner, logits_of, split_config,
                                    top5)
 
@@ -62,10 +63,8 @@ def save_checkpoint(state:dict, path):
 
 def load_checkpoint(path, map_location='cpu')->dict:
     "Read a checkpoint written by `save_checkpoint`, safely (`weights_only=True`)"
-    path = Path(path)
-    if not path.is_file(): raise DataError('checkpoint not found', file=path, fix='pass the checkpoint.pth or model.pth of a run folder')
-    try: return torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e: raise DataError(f'not a readable checkpoint ({type(e).__name__}: {str(e)[:200]})', file=path) from None
+    return load_tensors(path, 'checkpoint', map_location=map_location, fix='pass the model.pth or checkpoint.pth of a run folder '
+                        'written by fgvc train; copy it again if it was cut short (a full disk, an interrupted copy)')
 
 # %% ../nbs/07_runs.ipynb #bb9f3f7d
 class TrainingDiverged(FloatingPointError):
@@ -167,11 +166,13 @@ def backbone_stats(arch:str)->tuple:
     # timm's Inception-v3 weights (torchvision's) fold `transform_input` into their stats: pixels in [-1, 1], as EfficientNet-Lite
     return LITE0_STATS if arch.startswith('efficientnet_lite') or arch == 'inception_v3' else imagenet_stats
 
-def preset_dls(p:Preset, num_workers:int|None=None, **kwargs):
+def preset_dls(p:Preset, num_workers:int|None=None,
+               skip_bad_images:bool=False, # decode every image first and leave out those that fail (`fgvc_dls`)
+               **kwargs):
     "The DataLoaders a preset trains on"
     from fgvc_tutorial.data import fgvc_dls, read_dataset
-    data = read_dataset(p.data, **p.data_kw)
-    return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio,
+    data = read_dataset(p.data, check='none' if skip_bad_images else 'exists', **p.data_kw)
+    return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio, skip_bad_images=skip_bad_images,
                     stats=backbone_stats(p.arch), train_crop=p.train_crop, num_workers=num_workers, **kwargs)
 
 _TRAIN_KEYS = [k for k in inspect.signature(build_learner).parameters if k in Preset.__dataclass_fields__]   # preset fields `build_learner` takes
@@ -179,12 +180,13 @@ _TRAIN_KEYS = [k for k in inspect.signature(build_learner).parameters if k in Pr
 def fgvc_learner(method:str,         # a registered slug, see `fgvc methods`
                  dls=None,           # default: the preset's data (`preset_dls`)
                  preset:str|Preset='quick', # 'quick', 'real', 'paper', or a `Preset`
+                 skip_bad_images:bool=False, # with the preset's data: leave out images that do not decode
                  **overrides)->Learner: # any `Preset` field
     "Build the `Learner` of any registered method from a preset"
     info = get_method(method)
     p = preset.replace(**overrides) if isinstance(preset, Preset) else info.preset(preset, **overrides)
     set_seed(p.seed)
-    dls = dls if dls is not None else preset_dls(p)
+    dls = dls if dls is not None else preset_dls(p, skip_bad_images=skip_bad_images)
     learn = info.learner(dls, arch=p.arch, pretrained=p.pretrained, weights=p.weights,
                          **{k: getattr(p, k) for k in _TRAIN_KEYS}, **p.method_kw)
     learn.method, learn.preset = info.slug, p
@@ -206,11 +208,25 @@ def load_model(path, device=None)->tuple:
     if 'preset' not in ck:   # a checkpoint.pth: its config holds the same fields
         if 'config' not in ck or 'preset' not in ck['config']: raise DataError('no model configuration inside', file=path)
         ck = dict(ck, **ck['config'])
-    p = Preset(**{k: tuple(v) if k == 'milestones' else v for k, v in ck['preset'].items()})
-    info = get_method(ck['method'])
+    p = _as_preset(ck['preset'])
+    try: info = get_method(ck['method'])
+    except ValueError as e: raise DataError(f'made by method {ck["method"]!r}, which this installation lacks ({e})', file=path,
+                                            fix='use the fgvc_tutorial version that wrote the file') from None
     model = _call_known(info.model, dict(n_out=len(ck['vocab']), arch=p.arch, pretrained=False, **p.method_kw))
+    if why := _misfit(model, ck['model']):
+        raise DataError(f'its weights do not fit the {info.slug} model with {len(ck["vocab"])} classes and backbone {p.arch} it '
+                        f'describes ({why})', file=path, fix='use the model.pth or checkpoint.pth of a run folder unchanged')
     model.load_state_dict(ck['model'])
     return model.to(device or default_device()).eval(), p, ck['vocab'], ck['method']
+
+def _as_preset(d:dict)->Preset: return Preset(**{k: tuple(v) if k == 'milestones' else v for k, v in d.items()})
+
+def _misfit(model, sd:dict)->str|None:
+    "How state dict `sd` fails to fit `model`: missing, unexpected and reshaped tensors, with an example of each; None if it fits"
+    own = model.state_dict()
+    kinds = [('missing', [k for k in own if k not in sd]), ('unexpected', [k for k in sd if k not in own]),
+             ('of another shape', [f'{k} {tuple(sd[k].shape)} vs {tuple(v.shape)}' for k, v in own.items() if k in sd and sd[k].shape != v.shape])]
+    return '; '.join(f'{len(ks)} tensors {what}, e.g. {ks[0]}' for what, ks in kinds if ks) or None
 
 # %% ../nbs/07_runs.ipynb #ebfe0c9d
 def git_commit(start=None)->str|None:
@@ -235,18 +251,33 @@ def _summary(learn, p:Preset, metrics:dict, epochs:int)->dict:
 def fgvc_train(method:str, preset:str='quick',
                out=None,             # run folder; default `runs/<method>-<preset>`
                resume:bool=False,    # continue the interrupted run in `out`
-               dls=None, progress:bool=True, **overrides)->tuple:
+               dls=None, progress:bool=True,
+               skip_bad_images:bool=False, # decode every image first and leave out those that fail, with a warning
+               **overrides)->tuple:
     "Train `method` with `preset` into a run folder; returns (learner, summary dict)"
     out = Path(out or f'runs/{method}-{preset}')
     if not resume and (out/'checkpoint.pth').is_file() and not (out/'summary.json').is_file():
         raise DataError('an interrupted run is in this folder', file=out, fix='pass --resume to continue it, or another --out')
-    learn = fgvc_learner(method, dls, preset, **overrides); p = learn.preset
-    config = dict(method=learn.method, preset=asdict(p), vocab=list(map(str, learn.dls.vocab)))
+    started = _check_resume(out, method, _preset_of(method, preset, overrides)) if resume else None
+    learn = fgvc_learner(method, dls, preset, skip_bad_images=skip_bad_images, **overrides); p = learn.preset
+    _check_steps(learn)
+    config = dict(method=learn.method, preset=asdict(p), vocab=list(map(str, learn.dls.vocab)), data_id=_data_id(p))
+    if started and started.get('vocab', config['vocab']) != config['vocab']:
+        raise DataError('the classes of the data differ from those of the run being resumed', file=out, fix='resume on the data the run started with')
+    if is_main_process() and out.is_dir(): remove_stale_temps(out)      # left by a process killed while writing
     for f in ('summary.json', 'model.pth'): (out/f).unlink(missing_ok=True)
+    fresh = not out.exists()
     with (nullcontext() if progress else ContextManagers([learn.no_bar(), learn.no_logging()])):
-        with ddp_ctx(learn): fit_fgvc(learn, p.epochs, out, resume, config)
+        try:
+            with ddp_ctx(learn): fit_fgvc(learn, p.epochs, out, resume, config)
+        except Exception as e:
+            if fresh:
+                with suppress(OSError): out.rmdir()                      # the folder this run made, if still empty
+            raise _from_worker(e) from None
+        if not learn.train_images: raise DataError('no optimizer step was taken, so nothing was learned; no summary or model was written', file=out,
+                                                   fix='lower the batch size below the number of training images per process')
         if is_main_process(): _save_loss_plot(learn, out/'figures'/'loss.png')
-        summary = _summary(learn, p, evaluate(learn), p.epochs)
+        summary = _summary(learn, p, _final_metrics(learn, p.epochs), p.epochs)
     if not is_main_process(): return learn, summary
     save_model(learn, out/'model.pth')
     with atomic_write(out/'summary.json') as f: json.dump(summary, f, indent=1)
@@ -257,6 +288,52 @@ def _save_loss_plot(learn, path):
     if not learn.recorder.losses: return
     path.parent.mkdir(parents=True, exist_ok=True)
     learn.recorder.plot_loss(); plt.gcf().savefig(path, dpi=80, bbox_inches='tight'); plt.close(plt.gcf())
+
+# %% ../nbs/07_runs.ipynb #c4406932
+def _preset_of(method:str, preset, overrides:dict)->Preset:
+    return preset.replace(**overrides) if isinstance(preset, Preset) else get_method(method).preset(preset, **overrides)
+
+def _data_id(p:Preset):
+    "What names a run's data: a built-in set with its options, or a folder's absolute path"
+    return [p.data, p.data_kw] if p.data in ('synth', 'cub100') else str(Path(p.data).expanduser().resolve())
+
+def _check_resume(out:Path, method:str, p:Preset)->dict:
+    "The config of the run in `out`; refuse to resume it with another method or other data, warn about other changes"
+    if not (out/'checkpoint.pth').is_file(): raise DataError('no checkpoint.pth to resume from', file=out,
+                                                             fix='train without --resume to start this run, or pass the --out of the run to continue')
+    cfg = load_checkpoint(out/'checkpoint.pth')['config']; old = _as_preset(cfg['preset'])
+    if cfg['method'] != method: raise DataError(f'the run in this folder trains {cfg["method"]!r}, not {method!r}', file=out,
+                                                fix=f'resume with --method {cfg["method"]}, or train {method} into another --out')
+    if (was := cfg.get('data_id', _data_id(old))) != _data_id(p):
+        raise DataError(f'the run in this folder trains on {old.data} ({was}), not on {p.data}', file=out,
+                        fix=f'resume with --data {old.data}, or train on {p.data} into another --out')
+    changed = [f'{f.name} {getattr(old, f.name)} -> {getattr(p, f.name)}' for f in fields(Preset) if f.name not in ('data', 'data_kw')
+               and getattr(old, f.name) != getattr(p, f.name) and not (f.name == 'epochs' and p.epochs > old.epochs)]
+    if changed: warnings.warn(f'resuming {out} with other settings than it started with: {", ".join(changed)}; the summary records the new ones')
+    return cfg
+
+def _check_steps(learn:Learner):
+    "Refuse a training set that gives no optimizer step: no images, or fewer than one (complete) batch"
+    n, data = len(learn.dls.train_ds), getattr(getattr(learn.dls, 'data', None), 'root', None)
+    if n == 0: raise DataError('no training images: nothing to train on', file=data,
+                               fix='train on a dataset with a training split; fgvc eval can score a model on this one')
+    if len(learn.dls.train) == 0: raise DataError(f'batch size {learn.dls.train.bs} is larger than the {n} training images, so no optimizer '
+                                                  'step would be taken (the last incomplete batch is dropped)', file=data, fix=f'pass a batch size of at most {n}')
+
+def _from_worker(e:Exception)->Exception:
+    "Our `DataError` raised in a DataLoader worker, without the worker's traceback that torch wraps into its message"
+    msg = str(e)
+    if 'Original Traceback' not in msg or 'DataError: ' not in msg: return e
+    problem, _, fix = msg.rsplit('DataError: ', 1)[1].strip().partition('\n  fix: ')
+    return DataError(problem, fix=fix or None)
+
+def _final_metrics(learn:Learner, epochs:int)->dict:
+    "The last epoch's validation metrics when this fit computed them on `dls.valid` (one process), else a fresh `evaluate`"
+    row, names = (learn.history or [{}])[-1], ('accuracy', 'top5', 'mean_class_accuracy')
+    if learn.epoch_offset >= epochs or row.get('epoch') != epochs - 1 or not all(k in row for k in names) or int(os.environ.get('WORLD_SIZE', '1')) > 1:
+        return evaluate(learn)
+    return dict(top1=round(100 * row['accuracy'], 2), top5=round(100 * row['top5'], 2),
+                mean_class_accuracy=round(100 * row['mean_class_accuracy'], 2), n_images=len(learn.dls.valid_ds))
 
 # %% ../nbs/07_runs.ipynb #1c08d1a8
 def evaluate_run(model_path, data, bs:int=64, num_workers:int|None=None)->dict:

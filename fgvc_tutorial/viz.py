@@ -171,15 +171,15 @@ def pipeline_diagram(rows:list,     # each row: dict(steps=[(name, shape), ...],
     "Boxes and arrows, one row per path; returns the axes"
     import matplotlib.pyplot as plt
     n = max(r.get('start', 0) + len(r['steps']) for r in rows)
-    ax = ax or plt.subplots(figsize=(1.3 * n * width / 1.8 + 1, 1.6 * len(rows)))[1]
+    ax = ax or plt.subplots(figsize=(1.9 * n + (1.2 if any(r.get('label') for r in rows) else 0), 1.35 * len(rows)))[1]
     for j, r in enumerate(rows):
         y, s0 = -1.5 * j, r.get('start', 0)
         if r.get('label'): ax.text(s0 * width - .15, y + .5, r['label'], ha='right', va='center', fontsize=8, style='italic')
         for i, (name, shape) in enumerate(r['steps']):
             x = (s0 + i) * width
             ax.add_patch(plt.Rectangle((x, y), box, 1, fc='#dbe9f6' if i in r.get('new', ()) else '#eeeeee', ec='k'))
-            ax.text(x + box / 2, y + .62, name, ha='center', va='center', fontsize=8)
-            ax.text(x + box / 2, y + .2, shape, ha='center', va='center', fontsize=7.5, color='#444')
+            ax.text(x + box / 2, y + .62, name, ha='center', va='center', fontsize=7.5)
+            ax.text(x + box / 2, y + .2, shape, ha='center', va='center', fontsize=7, color='#444')
             if i: ax.annotate('', (x, y + .5), (x - (width - box), y + .5), arrowprops=dict(arrowstyle='->'))
     ax.set_xlim(-.1 - (1.2 if any(r.get('label') for r in rows) else 0), n * width); ax.set_ylim(-1.5 * len(rows) + 1.3, 1.1); ax.axis('off')
     if title: ax.set_title(title, fontsize=9)

@@ -1,6 +1,7 @@
-"""The exported library works without the notebooks: build the wheel, install it into a fresh virtual environment,
-import it there and run its smallest end-to-end path (generate a small synthetic dataset, read it, draw a batch)."""
-import os, subprocess, sys, sysconfig, textwrap, zipfile
+"""The exported library works without the notebooks: build the wheel with the command README.md documents, install it
+into a fresh virtual environment, import it there and run its smallest end-to-end path (generate a small synthetic
+dataset, read it, draw a batch); importing the library prints nothing."""
+import json, os, re, shlex, shutil, subprocess, sys, sysconfig, textwrap, zipfile
 from pathlib import Path
 import pytest
 
@@ -13,11 +14,25 @@ def run(*cmd, **kw):
     return r.stdout
 
 
+def documented_wheel_commands()->tuple:
+    "The two lines of the index notebook's (README's) wheel instructions: the build command and the install command"
+    start = ''.join(next(c['source'] for c in json.loads((ROOT/'nbs'/'index.ipynb').read_text())['cells']
+                         if ''.join(c['source']).startswith('## Start here')))
+    build = re.search(r'^(python -m build.*)$', start, re.M).group(1)
+    install = re.search(r'^(pip install dist/.*)$', start, re.M).group(1)
+    return build, install
+
+
 @pytest.fixture(scope='module')
 def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp('dist')
-    run(sys.executable, '-m', 'build', '--wheel', '--no-isolation', '--outdir', out, ROOT, cwd=ROOT)
-    return next(out.glob('fgvc_tutorial-*.whl'))
+    "The documented build command, run as written in a copy of the checkout (its tracked and new files), as from a clone"
+    clone = tmp_path_factory.mktemp('clone')/'fgvc_tutorial'
+    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for f in files:
+        if (ROOT/f).is_file(): (clone/f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(ROOT/f, clone/f)
+    build, _ = documented_wheel_commands()
+    run(*shlex.split(build.replace('python', sys.executable, 1)), cwd=clone)
+    return next((clone/'dist').glob('fgvc_tutorial-*.whl'))
 
 
 def test_wheel_contents(wheel):
@@ -41,7 +56,9 @@ def test_installed_wheel_runs_end_to_end(wheel, tmp_path):
     pip = lambda *a, **kw: run(sys.executable, '-m', 'pip', '--python', py, *a, **kw)
     site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').strip())
     (site/'zz_dev_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
-    pip('install', '--no-deps', '--no-index', '-q', wheel)
+    _, install = documented_wheel_commands()                         # `pip install dist/fgvc_tutorial-*.whl`, into the venv
+    assert shlex.split(install)[:2] == ['pip', 'install'] and wheel.match(shlex.split(install)[2].split('/')[-1])
+    pip('install', '--no-deps', '--no-index', '-q', wheel, cwd=wheel.parent.parent)
     env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'} | {'FGVC_CACHE': str(tmp_path/'cache')}
     script = textwrap.dedent('''
         import fgvc_tutorial
@@ -57,3 +74,12 @@ def test_installed_wheel_runs_end_to_end(wheel, tmp_path):
     pip('check', cwd=tmp_path, env=env)                            # the wheel's requirements are satisfied
     assert '"classes": 3' in run(venv/'bin'/'fgvc', 'synth', '--classes', '3', '--train', '2', '--test', '1', '--size', '32',
                                  cwd=tmp_path, env=env)
+
+
+def test_import_prints_nothing():
+    "Importing the library (a method module pulls in fastai and the spine) prints nothing, no FutureWarning from fastai's imports"
+    r = subprocess.run([sys.executable, '-c', 'import fgvc_tutorial.methods.wsdan, fgvc_tutorial.runs'], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout == '' and r.stderr == '', r.stderr[-2000:]
+    r = subprocess.run([sys.executable, '-c', 'import fgvc_tutorial.learner, torch, warnings\nwarnings.simplefilter("always")\n'
+                        'torch.jit.script(lambda x: x) if hasattr(torch.jit, "script") else None'], capture_output=True, text=True)
+    assert '`torch.jit.script` is deprecated' in r.stderr, 'the filter leaked out of the import: user code lost the warning'
