@@ -339,8 +339,10 @@ def _final_metrics(learn:Learner, epochs:int)->dict:
 def evaluate_run(model_path, data, bs:int=64, num_workers:int|None=None)->dict:
     "Top-1, top-5 and mean per-class accuracy of a saved model on the test split of `data`"
     model, p, vocab, slug = load_model(model_path)
-    dls = preset_dls(p.replace(data=data, data_kw=p.data_kw if data == p.data else {}, bs=bs, valid='test'), num_workers=num_workers,
-                     device=next(model.parameters()).device)
+    with warnings.catch_warnings():   # the training batch does not matter here: evaluation reads the test split only
+        warnings.filterwarnings('ignore', message='batch size .* is larger than the training set')
+        dls = preset_dls(p.replace(data=data, data_kw=p.data_kw if data == p.data else {}, bs=bs, valid='test'), num_workers=num_workers,
+                         device=next(model.parameters()).device)
     if dls.c != len(vocab): raise DataError(f'the model has {len(vocab)} classes but {data} has {dls.c}', file=model_path,
                                             fix='evaluate on the dataset the model was trained on')
     if list(map(str, dls.vocab)) != list(vocab):

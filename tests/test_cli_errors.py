@@ -26,18 +26,8 @@ def assert_refused(r, *words):
     for w in words: assert w in err[0], (w, err[0])
 
 
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    "4 classes, 8 training and 2 test images each, 64 px"
-    from fgvc_tutorial.synth import SynthConfig, generate_synth
-    return generate_synth(SynthConfig(n_classes=4, n_train=8, n_test=2, size=64), tmp_path_factory.mktemp('synth')/'tiny', n_workers=1)
 
 
-@pytest.fixture(scope='module')
-def test_only(tmp_path_factory):
-    "4 classes with 2 test images each and no training images"
-    from fgvc_tutorial.synth import SynthConfig, generate_synth
-    return generate_synth(SynthConfig(n_classes=4, n_train=0, n_test=2, size=64), tmp_path_factory.mktemp('synth')/'test_only', n_workers=1)
 
 
 @pytest.fixture(scope='module')

@@ -32,11 +32,6 @@ def ours(err:str)->list:
 def train_args(data, out, *more): return ['train', '--data', data, '--size', 32, '--epochs', 1, '--bs', 8, '--out', out, *more]
 
 
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    "4 classes, 8 training and 2 test images each, 64 px"
-    from fgvc_tutorial.synth import SynthConfig, generate_synth
-    return generate_synth(SynthConfig(n_classes=4, n_train=8, n_test=2, size=64), tmp_path_factory.mktemp('synth')/'tiny', n_workers=1)
 
 
 @pytest.fixture(scope='module')

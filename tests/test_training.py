@@ -9,11 +9,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture(scope='module')
-def tiny_synth(tmp_path_factory):
-    "A 4-class synthetic set (8 training and 2 test images per class) written to a folder"
-    from fgvc_tutorial.synth import SynthConfig, generate_synth
-    return generate_synth(SynthConfig(n_classes=4, n_train=8, n_test=2, size=64), tmp_path_factory.mktemp('synth')/'tiny')
 
 
 def fgvc(*args, cwd=None):
@@ -39,11 +34,11 @@ def test_paper_preset_one_step(slug, tmp_path):
 
 
 @pytest.mark.parametrize('method', ['baseline', 'wsdan'])
-def test_ddp_two_cpu_processes(tmp_path, tiny_synth, method):
+def test_ddp_two_cpu_processes(tmp_path, tiny, method):
     "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was"
     env = dict(os.environ, OMP_NUM_THREADS='1')
     r = subprocess.run([str(BIN/'torchrun'), '--standalone', '--nproc_per_node', '2', str(ROOT/'tests'/'ddp_worker.py'),
-                        str(tmp_path), str(tiny_synth), method], capture_output=True, text=True, env=env, timeout=600)
+                        str(tmp_path), str(tiny), method], capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-5000:]
     a, b = (torch.load(tmp_path/f'rank{i}.pth', weights_only=True) for i in (0, 1))
     for k in a['after']: assert torch.equal(a['after'][k], b['after'][k]), k
@@ -54,14 +49,14 @@ def test_ddp_two_cpu_processes(tmp_path, tiny_synth, method):
     assert a['n_batches'] == b['n_batches'] == 32, 'each rank sees half of the 32 training images, twice'
 
 
-def test_cli_train_eval_predict(tmp_path, tiny_synth):
+def test_cli_train_eval_predict(tmp_path, tiny):
     run = tmp_path/'run'
-    r = fgvc('train', '--data', tiny_synth, '--size', 32, '--epochs', 1, '--bs', 8, '--out', run, cwd=tmp_path)
+    r = fgvc('train', '--data', tiny, '--size', 32, '--epochs', 1, '--bs', 8, '--out', run, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
     assert {'summary.json', 'model.pth', 'metrics.csv', 'checkpoint.pth'} <= {p.name for p in run.iterdir()}
-    r = fgvc('eval', '--checkpoint', run/'model.pth', '--data', tiny_synth)
+    r = fgvc('eval', '--checkpoint', run/'model.pth', '--data', tiny)
     assert r.returncode == 0 and '"top1"' in r.stdout, r.stderr[-2000:]
-    img = next((tiny_synth/'CUB_200_2011'/'images').rglob('*.jpg'))
+    img = next((tiny/'CUB_200_2011'/'images').rglob('*.jpg'))
     r = fgvc('predict', '--checkpoint', run/'model.pth', img, '-k', 3)
     assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 4 and '%' in r.stdout, r.stdout + r.stderr[-2000:]
     # a dataset with other classes: one line, status 2
@@ -71,14 +66,14 @@ def test_cli_train_eval_predict(tmp_path, tiny_synth):
     assert r.returncode == 2 and 'the model has 4 classes but' in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
-def test_cli_resume_and_nan(tmp_path, tiny_synth):
+def test_cli_resume_and_nan(tmp_path, tiny):
     run = tmp_path/'run'
-    r = fgvc('train', '--data', tiny_synth, '--size', 32, '--epochs', 1, '--bs', 8, '--out', run)
+    r = fgvc('train', '--data', tiny, '--size', 32, '--epochs', 1, '--bs', 8, '--out', run)
     assert r.returncode == 0, r.stderr[-3000:]
-    r = fgvc('train', '--data', tiny_synth, '--size', 32, '--epochs', 2, '--bs', 8, '--out', run, '--resume')
+    r = fgvc('train', '--data', tiny, '--size', 32, '--epochs', 2, '--bs', 8, '--out', run, '--resume')
     assert r.returncode == 0, r.stderr[-3000:]
     assert (run/'metrics.csv').read_text().count('\n') == 3          # header + epochs 0 and 1, none repeated
-    r = fgvc('train', '--data', tiny_synth, '--size', 32, '--epochs', 1, '--bs', 8, '--lr', 1e30, '--out', tmp_path/'nan')
+    r = fgvc('train', '--data', tiny, '--size', 32, '--epochs', 1, '--bs', 8, '--lr', 1e30, '--out', tmp_path/'nan')
     assert r.returncode == 1 and 'stopped: loss is' in r.stderr and 'no epoch had completed' in r.stderr, r.stderr[-2000:]
 
 

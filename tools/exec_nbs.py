@@ -27,6 +27,8 @@ for fn in map(Path, a.nbs):
     fn = fn.absolute()
     nb = read_nb(fn)
     NBProcessor(nb=nb, rm_directives=False)  # parses `#|` directives into cell.directives_ without changing the source
+    for c in nb.cells:  # execnb keeps a cell's old outputs when it now prints nothing: clear those that will run
+        if not no_eval(c): c.outputs = []
     sh = CaptureShell(fn)
     with working_directory(fn.parent): sh.run_all(nb, exc_stop=True, preproc=no_eval)
     for c in nb.cells:  # drop parse artefacts before saving
