@@ -141,7 +141,7 @@ class Preset:
     bs: int = 32
     lr: float = 0.01                 # learning rate of the new layers
     backbone_lr_mult: float = 0.1    # the pretrained backbone learns this times slower (the papers' usual 1/10)
-    schedule: str = 'one_cycle'      # 'one_cycle', 'cosine', 'cosine_epoch', 'step', 'exp', 'exp_stair', 'constant' (`learner.lr_multiplier`)
+    schedule: str = 'one_cycle'      # 'one_cycle', 'cosine', 'cosine_epoch', 'step', 'exp', 'exp_stair', 'poly', 'constant' (`learner.lr_multiplier`)
     milestones: tuple = ()           # epochs where 'step' multiplies the lr by `gamma`
     gamma: float = 0.1               # decay factor of 'step' and 'exp'
     decay_every: float = 1.          # 'exp': one factor `gamma` every this many epochs

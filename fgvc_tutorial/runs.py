@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['to_plain', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'TrainingDiverged', 'NaNStopCallback',
-           'ThroughputCallback', 'CheckpointCallback', 'ddp_ctx', 'is_main_process', 'fit_fgvc', 'evaluate',
-           'backbone_stats', 'preset_dls', 'fgvc_learner', 'save_model', 'load_model', 'git_commit', 'fgvc_train',
-           'evaluate_run', 'eval_transform', 'predict_images']
+           'ThroughputCallback', 'CheckpointCallback', 'ddp_ctx', 'is_main_process', 'fit_fgvc', 'predictions',
+           'evaluate', 'backbone_stats', 'preset_dls', 'fgvc_learner', 'save_model', 'load_model', 'git_commit',
+           'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images']
 
 # %% ../nbs/07_runs.ipynb #6e95ee6c
 import inspect, json, os, random, re, time, warnings
@@ -39,21 +39,27 @@ def to_plain(x):
     if isinstance(x, np.generic): return x.item()
     return x
 
-def rng_state(dls=None)->dict:
+def rng_state(dls=None, generator=None)->dict: # generator: the learner's `learn.generator`
     "The state of every random number generator a training epoch draws from"
     np_state = np.random.get_state()
     return dict(python=random.getstate(), numpy=(np_state[0], torch.from_numpy(np_state[1].astype(np.int64)), *np_state[2:]),
                 torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-                loaders=[dl.rng.getstate() for dl in dls.loaders] if dls is not None else [])
+                loaders=[dl.rng.getstate() for dl in dls.loaders] if dls is not None else [],
+                generator=(generator.device.type, generator.get_state()) if generator is not None else None)
 
-def set_rng_state(state:dict, dls=None):
-    "Restore what `rng_state` saved"
+def set_rng_state(state:dict, dls=None, generator=None):
+    "Restore what `rng_state` saved (`generator`'s state only onto a generator of the same device type)"
     random.setstate(tuple(tuple(s) if isinstance(s, list) else s for s in state['python']))
     n = state['numpy']; np.random.set_state((n[0], n[1].numpy().astype(np.uint32), *n[2:]))
     torch.set_rng_state(state['torch'])
     if state['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
     if dls is not None:
         for dl, s in zip(dls.loaders, state['loaders']): dl.rng.setstate(tuple(tuple(v) if isinstance(v, list) else v for v in s))
+    if generator is not None and state.get('generator') is not None:
+        kind, s = state['generator']
+        if kind == generator.device.type: generator.set_state(s)
+        else: warnings.warn(f'the checkpoint\'s random draws were made on {kind}, this run draws on {generator.device.type}: '
+                            'the resumed run draws other numbers than an uninterrupted one would')
 
 # %% ../nbs/07_runs.ipynb #17208469
 def save_checkpoint(state:dict, path):
@@ -105,7 +111,7 @@ class CheckpointCallback(Callback):
         row = dict(zip(names, log)); row['epoch'] = self.learn.epoch_offset + self.epoch
         self.learn.history.append(row)
         save_checkpoint(dict(model=getattr(self.learn.model, 'module', self.learn.model).state_dict(), opt=self.opt.state_dict(), epoch=row['epoch'],
-                             rng=rng_state(self.dls), config=self.config, history=self.learn.history,
+                             rng=rng_state(self.dls, getattr(self.learn, 'generator', None)), config=self.config, history=self.learn.history,
                              train_seconds=self.learn.train_seconds, train_images=self.learn.train_images), self.folder/'checkpoint.pth')
         _write_csv(self.folder/'metrics.csv', self.learn.history)
 
@@ -137,7 +143,8 @@ def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:d
     if resume:
         ck = load_checkpoint(Path(folder)/'checkpoint.pth')
         learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(dict(ck['opt'], hypers=L(ck['opt']['hypers'])))
-        set_rng_state(ck['rng'], learn.dls)
+        if hasattr(learn, 'random_draws'): learn.random_draws.before_fit()     # the generator to restore
+        set_rng_state(ck['rng'], learn.dls, getattr(learn, 'generator', None))
         start, learn.history = ck['epoch'] + 1, ck['history']
         learn.train_seconds, learn.train_images = ck['train_seconds'], ck['train_images']
     learn.epoch_offset = start
@@ -149,12 +156,16 @@ def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:d
     return learn
 
 # %% ../nbs/07_runs.ipynb #6a77146d
-def evaluate(learn:Learner, dl=None, digits:int=2)->dict:
-    "Top-1, top-5 and mean per-class accuracy (in %, rounded) of `learn` on `dl` (default: the validation set)"
+def predictions(learn:Learner, dl=None)->tuple:
+    "(class probabilities (N,K), targets (N,)) of `learn` on `dl` (default: the validation set); keeps the training history"
     rec, hist = learn.recorder, ('lrs', 'iters', 'losses', 'values')
     kept = {k: rec.__dict__[k] for k in hist if k in rec.__dict__}   # absent before the first fit
-    try: probs, targs = learn.get_preds(dl=dl)     # `get_preds` runs `before_fit`, which empties the Recorder's history
+    try: return learn.get_preds(dl=dl)             # `get_preds` runs `before_fit`, which empties the Recorder's history
     finally: rec.__dict__.update(kept)
+
+def evaluate(learn:Learner, dl=None, digits:int=2)->dict:
+    "Top-1, top-5 and mean per-class accuracy (in %, rounded) of `learn` on `dl` (default: the validation set)"
+    probs, targs = predictions(learn, dl)
     pct = lambda t: round(100 * t.item(), digits)
     return dict(top1=pct(accuracy(probs, targs)), top5=pct(top5(probs, targs)),
                 mean_class_accuracy=pct(_mean_class_accuracy(probs, targs)), n_images=len(targs))
