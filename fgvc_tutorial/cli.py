@@ -6,7 +6,7 @@
 __all__ = ['main']
 
 # %% ../nbs/90_cli.ipynb #4e00db16
-import argparse, json, os, shlex, signal, sys, tempfile, time, warnings
+import argparse, ast, json, os, shlex, signal, sys, tempfile, time, warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +30,13 @@ def _positive(s:str)->float:
     except ValueError: raise argparse.ArgumentTypeError(f'{s!r} is not a number') from None
     if not 0 < v < float('inf'): raise argparse.ArgumentTypeError(f'{s} is not above 0; pass a positive number such as 1e-3')
     return v
+
+def _option(s:str)->tuple:
+    "argparse type: KEY=VALUE, a method option; VALUE is read as a Python literal (20, 0.5, True, None, (1, 2)), else kept as text"
+    key, eq, text = s.partition('=')
+    if not eq or not key.isidentifier(): raise argparse.ArgumentTypeError(f'{s!r} is not KEY=VALUE; pass e.g. lam=20 or mode=paper')
+    try: return key, ast.literal_eval(text)
+    except (ValueError, SyntaxError): return key, text
 
 # %% ../nbs/90_cli.ipynb #9b14c6e2
 def _unwritable(folder)->str|None:
@@ -143,6 +150,7 @@ def _train(a)->dict:
     p = get_method(a.method).preset(a.preset)
     kw = {k: getattr(a, k) for k in _OVERRIDES if getattr(a, k) is not None} | ({'pretrained': False} if a.scratch else {})
     if 'data' in kw and kw['data'] != p.data: kw['data_kw'] = {}      # synthetic-set options do not apply to other data
+    if a.set: kw['method_kw'] = {**p.method_kw, **dict(a.set)}         # --set KEY=VALUE: the method's own options
     p = p.replace(**kw); data = read_dataset(p.data, check='none', **p.data_kw)
     if not data.is_train.any(): raise DataError(f'no training images: all {len(data)} images are in the test split, so there is nothing to train on',
                                                 file=data.root, fix='train on a dataset with a training split; fgvc eval can score a model on this one')
@@ -182,6 +190,8 @@ def _parser()->argparse.ArgumentParser:
     t.add_argument('--out', help='run folder (default runs/<method>-<preset>)'); t.add_argument('--resume', action='store_true')
     t.add_argument('--compile', action='store_true', default=None, help='torch.compile the model (CUDA)')
     t.add_argument('--scratch', action='store_true', help='train the backbone from scratch, without ImageNet weights')
+    t.add_argument('--set', type=_option, action='append', metavar='KEY=VALUE',
+                   help="a method's own option, repeatable: e.g. --set lam=20 --set mode=paper for pc")
     t.add_argument('--skip-bad-images', action='store_true', help='decode every image first and leave out those that fail (with a warning)')
     t.set_defaults(func=_train)
     e = sub.add_parser('eval', help='accuracy of a saved model on the test split of a dataset')

@@ -6,7 +6,7 @@
 __all__ = ['FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'CudaSpeedCallback', 'LossTermsCallback',
            'term_history', 'batch_terms', 'RandomDraws', 'top5', 'mean_class_accuracy', 'fgvc_metrics', 'fgvc_splitter',
            'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback', 'FreezeBackboneCallback', 'build_learner', 'base_lrs',
-           'TinyNet', 'config_keys', 'split_config']
+           'TinyNet', 'OptionError', 'config_keys', 'split_config']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, math
@@ -261,6 +261,9 @@ class TinyNet(nn.Module):
     def forward(self, x): return FGVCOut(logits=self.head(self.body(x).mean((2, 3))))
 
 # %% ../nbs/04_learner.ipynb #b3386b65
+class OptionError(TypeError, ValueError):
+    "An option no piece of a method accepts (a `TypeError`, as for a wrong keyword; a `ValueError` for the CLI's one-line errors)"
+
 def config_keys(fn)->set:
     "Keyword names `fn` (a function or class) accepts, following `fn.passes_kwargs_to` when it forwards `**kwargs`"
     ps = inspect.signature(fn).parameters.values()
@@ -274,5 +277,5 @@ def split_config(config:dict, *fns, rest=None)->list:
     left = {k: v for k, v in config.items() if not any(k in p for p in parts)}
     if rest is not None and (bad := sorted(set(left) - config_keys(rest))):
         valid = sorted(set().union(*map(config_keys, fns), config_keys(rest)) - {'dls', 'model', 'self'})
-        raise TypeError(f'unknown option(s) {bad}; valid: {", ".join(valid)}')
+        raise OptionError(f'unknown option(s) {bad}; valid: {", ".join(valid)}')
     return parts + [left]

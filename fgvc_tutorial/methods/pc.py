@@ -86,7 +86,7 @@ def pc_learner(dls, **config): # `baseline_model` options, `PairwiseConfusionLos
     model_kw, loss_kw, rest = split_config(config, baseline_model, PairwiseConfusionLoss, rest=build_learner)
     if dls.train.bs % 2 and loss_kw.get('odd', 'error') == 'error':
         raise ValueError(f'PC pairs the two halves of each training batch, so the batch size must be even, not {dls.train.bs}; '
-                         "pass an even bs, or odd='drop' to leave one image per batch unpaired")
+                         "pass an even bs, or odd='drop' (fgvc train --set odd=drop) to leave one image per batch unpaired")
     return build_learner(dls, baseline_model(dls.c, **model_kw), loss_func=PairwiseConfusionLoss(**loss_kw), **rest)
 
 # %% ../../nbs/15_pc.ipynb #ac936766
