@@ -43,6 +43,7 @@ def official_pytorch_confusion(features:torch.Tensor)->torch.Tensor: # (B,D), B 
     left, right = features[:B // 2], features[B // 2:]
     return torch.norm((left - right).abs(), 2, 1).sum() / B
 
+# %% ../../nbs/15_pc.ipynb #8e7598f4
 def pairwise_confusion(logits:torch.Tensor,          # (B,K) class scores
                        y:torch.Tensor,               # (B,) labels
                        mode:str='canonical',         # one of `PC_MODES` (table above)
