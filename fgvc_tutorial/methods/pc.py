@@ -24,14 +24,14 @@ def jeffreys_divergence(p:torch.Tensor, q:torch.Tensor)->torch.Tensor: # (P,K), 
     return ((p - q) * (p.log() - q.log())).sum(-1)
 
 # %% ../../nbs/15_pc.ipynb #9d118c67
-def halves(n:int, odd:str='error')->torch.Tensor: # batch size; 'error' (official) or 'drop' -> (n//2, 2) indices
+def halves(n:int, odd:str='error', device=None)->torch.Tensor: # batch size; 'error' (official) or 'drop' -> (n//2, 2) indices
     "The official pairing: image i with image i + n/2, the two halves of a shuffled batch"
     if odd not in ('error', 'drop'): raise ValueError(f"odd must be 'error' (official) or 'drop', got {odd!r}")
     if n % 2 and odd == 'error':
         raise ValueError(f'pairwise confusion pairs the two halves of a batch, and this batch holds {n} images (odd); '
                          "the official code raises here too. Use an even batch size, or odd='drop' to leave the last image unpaired")
     h = n // 2
-    return torch.stack([torch.arange(h), torch.arange(h, 2 * h)], 1)
+    return torch.arange(2 * h, device=device).view(2, h).T        # (i, i + h) per row
 
 # %% ../../nbs/15_pc.ipynb #d5aa18d8
 PC_MODES = ('canonical', 'paper', 'caffe_default', 'official_pytorch')
@@ -51,7 +51,7 @@ def pairwise_confusion(logits:torch.Tensor,          # (B,K) class scores
                        odd:str='error')->torch.Tensor: # see `halves` -> scalar
     "The pairwise-confusion term of a batch, in fp32, in one of the four variants in circulation"
     if mode not in PC_MODES: raise ValueError(f'mode must be one of {PC_MODES}, got {mode!r}')
-    B = len(logits); i, j = (halves(B, odd) if pairs is None else pairs).to(logits.device).unbind(1)
+    B = len(logits); i, j = (halves(B, odd, logits.device) if pairs is None else pairs.to(logits.device)).unbind(1)
     with torch.autocast(logits.device.type, enabled=False):
         z = logits.float()
         if mode == 'caffe_default': return euclidean_confusion(z.abs()[i], z.abs()[j]).sum() / B   # |z|, no mask, ÷ B
@@ -76,9 +76,9 @@ class PairwiseConfusionLoss(FGVCLoss):
         logits, y = logits_of(out), y.as_subclass(torch.Tensor)
         ce, lam = self.ce(logits, y), 0.1 * logits.shape[-1] if self.lam is None else self.lam
         if not self.training or not lam: self.record(ce=ce); return ce               # validation: cross-entropy alone
-        pairs = halves(len(y), self.odd)
-        pc = lam * pairwise_confusion(logits, y, self.mode, pairs, self.odd)
-        self.record(ce=ce, pc=pc, pairs_differ=(y[pairs[:, 0]] != y[pairs[:, 1]]).float().mean())
+        pairs = halves(len(y), self.odd, y.device); i, j = pairs.unbind(1)
+        pc = lam * pairwise_confusion(logits, y, self.mode, pairs)
+        self.record(ce=ce, pc=pc, pairs_differ=(y[i] != y[j]).float().mean())
         return ce + pc
 
 # %% ../../nbs/15_pc.ipynb #3fae8042
