@@ -140,6 +140,7 @@ class RandomDraws(Callback):
         dev = torch.device(self.dls.device) if getattr(self.dls, 'device', None) is not None else next(self.learn.model.parameters()).device
         g = getattr(self.learn, 'generator', None)    # where fastai will put the model (`dls.device`), else where it is
         if g is None or g.device.type != dev.type: self.learn.generator = torch.Generator(dev).manual_seed(self.seed)
+        if hasattr(self.learn.loss_func, 'generator'): self.learn.loss_func.generator = self.learn.generator   # a loss that draws (MC-Loss)
 
 # %% ../nbs/04_learner.ipynb #c315fe90
 def top5(logits, targ):
