@@ -7,7 +7,7 @@ __all__ = ['OFFICIAL_KEEP', 'DIV_FORMS', 'OFFICIAL_MC_RESNET50', 'QUICK_MC', 'RE
            'discriminality', 'coverage', 'diversity_loss', 'MutualChannelLoss', 'MCNet', 'mcloss_model',
            'mcloss_learner', 'class_channels', 'peak_positions']
 
-# %% ../../nbs/23_mcloss.ipynb #27e4b911
+# %% ../../nbs/23_mcloss.ipynb #cdae3abb
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -17,7 +17,7 @@ from ..core import MethodInfo, Preset, SHORT_RUN, cpu_presets, register_method
 from ..learner import FGVCLoss, FGVCOut, as_out, build_learner, split_config
 from ..ops import channel_groups, group_index, group_max
 
-# %% ../../nbs/23_mcloss.ipynb #6d64e68b
+# %% ../../nbs/23_mcloss.ipynb #e71e68c9
 OFFICIAL_KEEP = {3: 2, 10: 6, 11: 7}   # ξ -> channels kept: the VGG16 and ResNet18 scripts (ξ = 3), the ResNet-50 script (ξ = 10, 11)
 
 def keep_counts(sizes:torch.Tensor, # (K,) channels per group ξ_i
@@ -40,7 +40,7 @@ def cwa_mask(sizes:torch.Tensor,      # (K,) channels per group ξ_i
     keep = rank < kept.to(dev)[:, None]                                          # padding slots rank >= ξ_i >= kept: never kept
     return torch.zeros(N + 1, dtype=torch.bool, device=dev).scatter_(0, idx.flatten(), keep.flatten())[:N]   # no host sync
 
-# %% ../../nbs/23_mcloss.ipynb #0223a2a9
+# %% ../../nbs/23_mcloss.ipynb #f6c155c4
 def discriminality(fmap:torch.Tensor,  # F (B,N,H,W)
                    y:torch.Tensor,     # (B,) labels: class i owns channel group i
                    sizes:torch.Tensor, # (K,) channels per group
@@ -51,7 +51,7 @@ def discriminality(fmap:torch.Tensor,  # F (B,N,H,W)
     g = group_max(f, sizes).mean((2, 3))                                         # g_i = GAP(CCMP(M ⊙ F)), (B,K)
     return F.cross_entropy(g, y)                                                 # L_dis, the g_i as logits
 
-# %% ../../nbs/23_mcloss.ipynb #fa271220
+# %% ../../nbs/23_mcloss.ipynb #2700fded
 def coverage(fmap:torch.Tensor, sizes:torch.Tensor)->torch.Tensor: # F (B,N,H,W), (K,) -> h (B,K), h_i in [1, ξ_i]
     "h_i = Σ_k max_j softmax_k(F_ij): how much of the image the channels of group i cover together"
     p = fmap.float().flatten(2).softmax(-1)                                      # one distribution over the H·W positions per channel
@@ -70,7 +70,7 @@ def diversity_loss(h:torch.Tensor,       # (B,K) coverage
     w = 1 / (sizes * counts[inverse]).to(h.device, h.dtype)                      # class i's share of its size's average, ÷ ξ_i
     return len(counts) - (h.mean(0) * w).sum()                                   # D = Σ_ξ (1 - mean_{b, i: ξ_i = ξ} h/ξ) (code)
 
-# %% ../../nbs/23_mcloss.ipynb #0d5c2639
+# %% ../../nbs/23_mcloss.ipynb #530b26ca
 class MutualChannelLoss(FGVCLoss):
     "Cross-entropy plus α·L_dis + β·(diversity term) on the supervised feature map `out.fmap`, in training only"
     term_names = ('ce', 'dis', 'div', 'coverage')
@@ -96,7 +96,7 @@ class MutualChannelLoss(FGVCLoss):
         self.record(ce=ce, dis=dis, div=div, coverage=(h / sizes.to(h)).mean())
         return ce + self.alpha * dis + self.beta * div
 
-# %% ../../nbs/23_mcloss.ipynb #a20f16d8
+# %% ../../nbs/23_mcloss.ipynb #bcb39e77
 class MCNet(nn.Module):
     "Trunk, optional 1×1 conv-BN-ReLU to N = round(ξ·K) channels (one consecutive group per class), global max pool, 2-layer head"
     def __init__(self, body:nn.Module,      # features_only trunk returning [its last map]
@@ -126,13 +126,13 @@ def mcloss_model(n_out:int, arch:str='efficientnet_lite0', pretrained:bool=True,
     body = create_backbone(arch, pretrained=pretrained, weights=weights, out_indices=[layer])
     return MCNet(body, n_out, xi, head, hidden)
 
-# %% ../../nbs/23_mcloss.ipynb #d051963e
+# %% ../../nbs/23_mcloss.ipynb #f1d9fe04
 def mcloss_learner(dls, **config): # `mcloss_model` options, `MutualChannelLoss` options, the rest to `build_learner`
     "Learner for MC-Loss: `MCNet`, and cross-entropy plus the mutual-channel terms on its supervised map"
     model_kw, loss_kw, rest = split_config(config, mcloss_model, MutualChannelLoss, rest=build_learner)
     return build_learner(dls, mcloss_model(dls.c, **model_kw), loss_func=MutualChannelLoss(**loss_kw), **rest)
 
-# %% ../../nbs/23_mcloss.ipynb #3506c9f2
+# %% ../../nbs/23_mcloss.ipynb #e88e4f55
 OFFICIAL_MC_RESNET50 = dict(opt='sgd', mom=0.9, lr=0.1, backbone_lr_mult=0.1, wd=5e-4, schedule='cosine_epoch')   # MC_ResNet50.py
 QUICK_MC = dict(layer=3, xi=3.2, alpha=1.5, beta=5.)   # a new supervised layer: the from-scratch regime (β from the chapter's sweep)
 REAL_MC = dict(alpha=0.0005, beta=0.005)              # the trunk's own map: the pretrained ResNet-50 script's regime
@@ -159,7 +159,7 @@ MCLOSS = register_method(MethodInfo(
               dict(dataset='CUB-200-2011', backbone='vgg16', size=448, top1=86.4, model='MC-Loss (B-CNN)',
                    source='TIP 2020 comparison table, as recalled in papers/mcloss.md §8 (not re-checked)')]))
 
-# %% ../../nbs/23_mcloss.ipynb #52dde65c
+# %% ../../nbs/23_mcloss.ipynb #b83c372e
 def class_channels(fmap:torch.Tensor,  # F (B,N,H,W)
                    y:torch.Tensor,     # (B,) the class whose group to read, e.g. the label
                    sizes:torch.Tensor)->tuple: # (K,) channels per group -> maps (B, max ξ, H, W), real (B, max ξ) bool
@@ -168,7 +168,7 @@ def class_channels(fmap:torch.Tensor,  # F (B,N,H,W)
     padded = torch.cat([fmap, fmap.new_zeros(fmap[:, :1].shape)], 1)
     return padded[torch.arange(len(y), device=fmap.device)[:, None], idx], idx < fmap.shape[1]
 
-# %% ../../nbs/23_mcloss.ipynb #43440c56
+# %% ../../nbs/23_mcloss.ipynb #13029632
 def peak_positions(maps:torch.Tensor, size:int)->torch.Tensor: # (B,L,h,w) -> (B,L,2) x, y in pixels of a size × size image
     "Where each map peaks, after upsampling it to the image (pixel centres)"
     B, L, h, w = maps.shape
