@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from ..backbones import create_backbone
 from ..core import MethodInfo, Preset, SHORT_RUN, cpu_presets, register_method
 from ..learner import FGVCLoss, FGVCOut, as_out, build_learner, split_config
-from ..ops import channel_groups, group_index, group_max
+from ..ops import channel_groups, group_index, group_max, upsample_heat
 
 # %% ../../nbs/23_mcloss.ipynb #e71e68c9
 OFFICIAL_KEEP = {3: 2, 10: 6, 11: 7}   # ξ -> channels kept: the VGG16 and ResNet18 scripts (ξ = 3), the ResNet-50 script (ξ = 10, 11)
@@ -25,7 +25,9 @@ def keep_counts(sizes:torch.Tensor, # (K,) channels per group ξ_i
     "Channels the channel-wise attention keeps per group: 'code' (the official counts, else ⌈ξ/2⌉), 'paper' (⌈ξ/2⌉), or an int"
     half = (sizes + 1) // 2                                                      # ⌈ξ/2⌉
     if keep == 'paper': return half
-    if keep == 'code': return torch.tensor([OFFICIAL_KEEP.get(int(s), int(h)) for s, h in zip(sizes, half)])
+    if keep == 'code':
+        for size, kept in OFFICIAL_KEEP.items(): half = half.masked_fill(sizes == size, kept)   # three sizes, not K groups
+        return half
     if isinstance(keep, int) and not isinstance(keep, bool) and keep >= 1: return sizes.clamp(max=keep)
     raise ValueError(f"keep must be 'code', 'paper' or a whole number of channels >= 1, got {keep!r}")
 
