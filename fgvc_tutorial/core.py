@@ -145,7 +145,7 @@ class Preset:
     milestones: tuple = ()           # epochs where 'step' multiplies the lr by `gamma`
     gamma: float = 0.1               # decay factor of 'step' and 'exp'
     decay_every: float = 1.          # 'exp': one factor `gamma` every this many epochs
-    opt: str = 'sgd'                 # 'sgd' (momentum, coupled weight decay as in torch.optim.SGD) or 'adam' (AdamW)
+    opt: str = 'sgd'                 # 'sgd' (momentum, coupled weight decay as in torch.optim.SGD), 'nesterov' (the same, Nesterov momentum) or 'adam' (AdamW)
     mom: float = 0.9
     wd: float = 5e-4
     head_wd: float|None = None       # weight decay of the new layers (None: `wd`)

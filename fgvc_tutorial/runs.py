@@ -147,7 +147,7 @@ def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:d
         set_rng_state(ck['rng'], learn.dls, getattr(learn, 'generator', None))
         start, learn.history = ck['epoch'] + 1, ck['history']
         learn.train_seconds, learn.train_images = ck['train_seconds'], ck['train_images']
-    learn.epoch_offset = start
+    learn.epoch_offset, learn.total_epochs = start, epochs     # read by schedules and phases: the global epoch
     if start >= epochs: return learn
     cbs = [ScheduleCallback(base_lrs(learn), learn.fgvc['schedule'], epochs, start, **learn.fgvc['schedule_kw']),
            NaNStopCallback(Path(folder)/'checkpoint.pth' if folder else None), ThroughputCallback()]
@@ -156,19 +156,30 @@ def fit_fgvc(learn:Learner, epochs:int, folder=None, resume:bool=False, config:d
     return learn
 
 # %% ../nbs/07_runs.ipynb #6a77146d
-def predictions(learn:Learner, dl=None)->tuple:
-    "(class probabilities (N,K), targets (N,)) of `learn` on `dl` (default: the validation set); keeps the training history"
+class _HeadLogits(Callback):
+    "Collect every named head's logits (`learn.out.heads`) during `get_preds`"
+    order = -19   # after `OutputCallback` (-20) has made `learn.out`
+    def __init__(self): self.heads = {}
+    def after_pred(self):
+        for k, v in (self.learn.out.get('heads') or {}).items(): self.heads.setdefault(k, []).append(v.detach().float().cpu())
+
+def predictions(learn:Learner, dl=None,
+                heads:bool=False)->tuple: # also return {head: logits (N,K)} of a model with named heads
+    "(class probabilities (N,K), targets (N,)[, head logits]) of `learn` on `dl` (default: the validation set); keeps the training history"
     rec, hist = learn.recorder, ('lrs', 'iters', 'losses', 'values')
     kept = {k: rec.__dict__[k] for k in hist if k in rec.__dict__}   # absent before the first fit
-    try: return learn.get_preds(dl=dl)             # `get_preds` runs `before_fit`, which empties the Recorder's history
+    cb = _HeadLogits()
+    try: probs, targs = learn.get_preds(dl=dl, cbs=[cb] if heads else [])   # `get_preds` runs `before_fit`, which empties the Recorder's history
     finally: rec.__dict__.update(kept)
+    return (probs, targs, {k: torch.cat(v) for k, v in cb.heads.items()}) if heads else (probs, targs)
 
 def evaluate(learn:Learner, dl=None, digits:int=2)->dict:
-    "Top-1, top-5 and mean per-class accuracy (in %, rounded) of `learn` on `dl` (default: the validation set)"
-    probs, targs = predictions(learn, dl)
+    "Top-1, top-5 and mean per-class accuracy (in %, rounded) of `learn` on `dl` (default: the validation set); top-1 of each named head"
+    probs, targs, heads = predictions(learn, dl, heads=True)
     pct = lambda t: round(100 * t.item(), digits)
-    return dict(top1=pct(accuracy(probs, targs)), top5=pct(top5(probs, targs)),
-                mean_class_accuracy=pct(_mean_class_accuracy(probs, targs)), n_images=len(targs))
+    res = dict(top1=pct(accuracy(probs, targs)), top5=pct(top5(probs, targs)),
+               mean_class_accuracy=pct(_mean_class_accuracy(probs, targs)), n_images=len(targs))
+    return dict(res, heads={k: pct(accuracy(v, targs)) for k, v in heads.items()}) if heads else res
 
 # %% ../nbs/07_runs.ipynb #a179d796
 def backbone_stats(arch:str)->tuple:
@@ -343,8 +354,10 @@ def _final_metrics(learn:Learner, epochs:int)->dict:
     row, names = (learn.history or [{}])[-1], ('accuracy', 'top5', 'mean_class_accuracy')
     if learn.epoch_offset >= epochs or row.get('epoch') != epochs - 1 or not all(k in row for k in names) or int(os.environ.get('WORLD_SIZE', '1')) > 1:
         return evaluate(learn)
-    return dict(top1=round(100 * row['accuracy'], 2), top5=round(100 * row['top5'], 2),
-                mean_class_accuracy=round(100 * row['mean_class_accuracy'], 2), n_images=len(learn.dls.valid_ds))
+    res = dict(top1=round(100 * row['accuracy'], 2), top5=round(100 * row['top5'], 2),
+               mean_class_accuracy=round(100 * row['mean_class_accuracy'], 2), n_images=len(learn.dls.valid_ds))
+    heads = {k[len('accuracy_'):]: round(100 * v, 2) for k, v in row.items() if k.startswith('accuracy_')}   # `OutputMetric` columns
+    return dict(res, heads=heads) if heads else res
 
 # %% ../nbs/07_runs.ipynb #1c08d1a8
 def evaluate_run(model_path, data, bs:int=64, num_workers:int|None=None)->dict:
