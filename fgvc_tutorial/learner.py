@@ -287,8 +287,9 @@ class PhaseCallback(Callback):
                 if not hasattr(obj, k): raise AttributeError(f'phase {i} sets {k!r}, which {type(obj).__name__} does not have')
                 setattr(obj, k, v)
         self.frozen = set(ph.get('frozen', ()))
-        for g, params in enumerate(self.opt.param_lists):
-            for p in params: p.requires_grad_(ddp or g not in self.frozen)   # DDP expects a gradient for every parameter
+        if any(p.get('frozen') for p in self.phases):    # phases that freeze nothing leave `requires_grad` to others (`FreezeBackboneCallback`)
+            for g, params in enumerate(self.opt.param_lists):
+                for p in params: p.requires_grad_(ddp or g not in self.frozen)   # DDP expects a gradient for every parameter
         if self.frozen and ph.get('bn_eval', True):
             ids = {id(p) for g in self.frozen for p in self.opt.param_lists[g]}
             for m in model.modules():
@@ -298,7 +299,8 @@ class PhaseCallback(Callback):
         for g in getattr(self, 'frozen', ()):          # (DDP) computed and averaged, then dropped: the optimizer skips them
             for p in self.opt.param_lists[g]: p.grad = None
     def after_fit(self):
-        for p in self.learn.model.parameters(): p.requires_grad_(True)
+        if any(p.get('frozen') for p in self.phases):
+            for p in self.learn.model.parameters(): p.requires_grad_(True)
 
 # %% ../nbs/04_learner.ipynb #b3243c85
 def build_learner(dls, model:nn.Module,

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['denormalize', 'image_grid', 'short_name', 'show_preds', 'grad_cam', 'normalize_heat', 'overlay', 'where_it_looks',
-           'pointing_game', 'box_energy', 'localization_report', 'confusion_pairs', 'show_pair', 'draw_boxes',
-           'pipeline_diagram']
+           'pointing_game', 'box_energy', 'localization_report', 'occlude', 'occlusion_report', 'confusion_pairs',
+           'show_pair', 'draw_boxes', 'pipeline_diagram']
 
 # %% ../nbs/05_viz.ipynb #48269ae7
 import math
@@ -136,6 +136,39 @@ def localization_report(model:nn.Module, dl, n_parts:int, n_batches:int=4, radiu
         area.append(box_energy(torch.ones_like(heat), boxes))
     cat = lambda v: round(torch.cat(v).float().mean().item(), 3)
     return dict(pointing_game=cat(hits), box_energy=cat(energy), box_area=cat(area), n_images=len(torch.cat(hits)), grid=grid)
+
+# %% ../nbs/05_viz.ipynb #ba21e2c3
+def occlude(x:torch.Tensor,        # (B,C,H,W) normalized images
+            centres:torch.Tensor,  # (B,2) x, y in pixels
+            side:float)->torch.Tensor: # square side in pixels -> a copy of x with the squares set to 0 (the mean colour)
+    "Hide a side × side square around one point per image"
+    B, _, H, W = x.shape
+    ys, xs = torch.arange(H, device=x.device).float() + .5, torch.arange(W, device=x.device).float() + .5   # pixel centres
+    c = centres.to(x.device).float()
+    inside = ((xs[None, None] - c[:, None, None, 0]).abs() <= side / 2) & ((ys[None, :, None] - c[:, None, None, 1]).abs() <= side / 2)
+    return x.masked_fill(inside[:, None], 0.)
+
+@torch.no_grad()
+def occlusion_report(model:nn.Module, dl, # a DataLoader with parts (`fgvc_dls(..., with_parts=True)`)
+                     n_parts:int, side:float=0.25,  # square side, fraction of the image side
+                     n_batches:int|None=None, seed:int=0)->dict:
+    "Top-1 (%) clean, with the visible part nearest the peak of the model's map hidden, and with a random visible part hidden"
+    from fgvc_tutorial.data import decode_points
+    g, hits, attended_parts = torch.Generator().manual_seed(seed), dict(clean=[], attended=[], random=[]), []
+    for i, (x, y, pts, vis) in enumerate(dl):
+        if i == n_batches: break
+        S = x.shape[-1]; vis = vis.cpu()[:, :n_parts].bool()
+        heat = upsample_heat(where_it_looks(model, x), (S, S)); idx = heat.flatten(1).argmax(1)
+        peak = torch.stack([idx % S, idx // S], 1).float() + .5                          # (B,2) x, y
+        parts, _ = decode_points(pts.cpu().as_subclass(torch.Tensor), S, n_parts)
+        dist = (parts - peak[:, None]).norm(dim=-1).masked_fill(~vis, float('inf'))
+        attended = dist.argmin(1); rand = torch.multinomial(vis.float() + 1e-12, 1, generator=g)[:, 0]   # a visible part at random
+        pick = lambda j: parts[torch.arange(len(j)), j]
+        for k, xi in (('clean', x), ('attended', occlude(x, pick(attended), side * S)), ('random', occlude(x, pick(rand), side * S))):
+            hits[k].append((logits_of(model.eval()(xi)).argmax(-1).cpu() == y.cpu()).float())
+        attended_parts.append(attended)
+    res = {k: round(100 * torch.cat(v).mean().item(), 2) for k, v in hits.items()}
+    return dict(res, n_images=len(torch.cat(hits['clean'])), side=side, attended_parts=torch.bincount(torch.cat(attended_parts), minlength=n_parts).tolist())
 
 # %% ../nbs/05_viz.ipynb #adaa282a
 def confusion_pairs(preds, targs, vocab, k:int=5)->list:
