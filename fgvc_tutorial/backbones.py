@@ -28,7 +28,7 @@ def map_state_dict_in_order(src:dict, dst:dict)->dict:
 
 # %% ../nbs/03_backbones.ipynb #e18396f8
 BACKBONES = {   # our name -> timm's name
-    'resnet18': 'resnet18', 'resnet34': 'resnet34', 'resnet50': 'resnet50', 'resnet101': 'resnet101',
+    'resnet18': 'resnet18.tv_in1k', 'resnet34': 'resnet34.tv_in1k', 'resnet50': 'resnet50.tv_in1k', 'resnet101': 'resnet101.tv_in1k',   # torchvision's weights, as the papers
     'vgg16': 'vgg16', 'vgg16_bn': 'vgg16_bn', 'vgg19': 'vgg19', 'vgg19_bn': 'vgg19_bn', 'densenet121': 'densenet121', 'densenet161': 'densenet161',
     'inception_v3': 'inception_v3', 'efficientnet_lite0': 'tf_efficientnet_lite0', 'mobilenetv3_small': 'mobilenetv3_small_100'}
 

@@ -84,12 +84,14 @@ class SPSNet(nn.Module):
             z = branch.pooled(src)                                                      # z_M (B,D)
             heads[name] = branch.fc(z)                                                  # s^M, no swap
             if self.training: swapped.append(branch.fc(stochastic_partial_swap(z, self.n_draws, branch.swap_range, self.mode, self.generator)))
-        out = FGVCOut(logits=sum(heads.values()), heads=heads, fmap=f_high, mid_map=src)  # s^H + Σ_j s^Mj
+        out = FGVCOut(logits=sum(h.float() for h in heads.values()), heads=heads, fmap=f_high, mid_map=src)  # s^H + Σ_j s^Mj, in fp32 under bf16
         if self.training: out.swapped = torch.stack(swapped)                            # (branches, K, B, classes)
         return out
     def mid_cam(self, x, cls=None)->torch.Tensor: # (B,3,H,W) -> (B,h,w) at the mid map's resolution
-        "Class activation map of the first mid branch: Σ_d w_{c,d} G_d, for class `cls` (default: the predicted one)"
-        x = x.as_subclass(torch.Tensor); out = self(x); G = self.branches[0].maps(out.mid_map)   # fastai's typed tensors off
+        "Class activation map of the first mid branch: Σ_d w_{c,d} G_d, for class `cls` (default: the predicted one); in eval mode, no swap"
+        was = self.training; self.eval()
+        try: x = x.as_subclass(torch.Tensor); out = self(x); G = self.branches[0].maps(out.mid_map)   # fastai's typed tensors off
+        finally: self.train(was)
         cls = out.logits.argmax(-1) if cls is None else torch.as_tensor(cls, device=x.device).as_subclass(torch.Tensor).expand(len(x))
         return torch.einsum('bdhw,bd->bhw', G, self.branches[0].fc.weight[cls])
     def heat_map(self, x): return F.relu(self.mid_cam(x))   # what `viz.where_it_looks` shows: the mid branch's evidence
@@ -155,7 +157,9 @@ SPS = register_method(MethodInfo(
 @torch.no_grad()
 def mid_vectors(model:SPSNet, x:torch.Tensor, branch:int=0)->torch.Tensor: # (B,3,H,W) -> (B,D)
     "The pooled mid-level vectors z_M of a trained SPS network, without swap"
-    model.eval(); return model.branches[branch].pooled(model(x).mid_map).as_subclass(torch.Tensor)   # fastai's image type off
+    was = model.training; model.eval()
+    try: return model.branches[branch].pooled(model(x).mid_map).as_subclass(torch.Tensor)   # fastai's image type off
+    finally: model.train(was)
 
 # %% ../../nbs/26_sps.ipynb #f8446488
 @torch.no_grad()
@@ -167,6 +171,6 @@ def evidence_spread(contrib:torch.Tensor, share:float=0.8)->dict: # (B,D) -> sum
     "Mean number of dimensions that reach `share` of the positive evidence, mean entropy (nats), and the mean sorted curve"
     pos = contrib.clamp_min(0); p = pos / pos.sum(1, keepdim=True).clamp_min(1e-12)
     curve = p.sort(1, descending=True).values
-    needed = (curve.cumsum(1) < share).sum(1) + 1
+    needed = ((curve.cumsum(1) < share).sum(1) + 1).clamp_max(contrib.shape[1])   # an image without positive evidence: all D
     entropy = -(p * p.clamp_min(1e-12).log()).sum(1)
     return dict(dims_to_share=needed.float().mean().item(), entropy=entropy.mean().item(), curve=curve.mean(0))
