@@ -120,6 +120,7 @@ def results_table(slug:str, runs:dict|None=None, start=None)->str:
         rows.append(f"| {name} | {r['data'] if r else p.data} | {p.arch} | {p.size} | {r['epochs'] if r else p.epochs} | {rep['top1'] if rep else '–'} "
                     f"| {_fmt(r)} | {_fmt(base) if slug != 'baseline' else '(this is the baseline)'} |")
         made.append(_provenance(name, r) if r else f'{name}: not run yet')
+        if base: made.append(_provenance(f'baseline {name}', base))
     return '\n'.join(rows) + '\n\n' + '\n\n'.join(f'*{line}.*' for line in sources + made)
 
 def preset_table(preset:str='real', slugs=None, start=None)->str:

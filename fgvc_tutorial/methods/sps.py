@@ -108,7 +108,7 @@ class SPSLoss(FGVCLoss):
     "CE of the high head + w_M × the CE of every swapped copy of every mid branch (summed, as the code); in evaluation CE of the combined logits"
     term_names = ('high', 'mid')
     def __init__(self, mid_weight:float=1.,   # w_M (the code's `midw`)
-                 reduce:str='sum',            # 'sum' over branches and draws (code) or 'mean'
+                 reduce:str='sum',            # 'sum' over branches and draws (code) or 'mean' over both
                  label_smoothing:float=0.):
         super().__init__(label_smoothing)
         if reduce not in ('sum', 'mean'): raise ValueError(f"reduce must be 'sum' or 'mean', got {reduce!r}")
