@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['to_plain', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'TrainingDiverged', 'NaNStopCallback',
-           'ThroughputCallback', 'CheckpointCallback', 'ddp_ctx', 'is_main_process', 'fit_fgvc', 'predictions',
-           'evaluate', 'backbone_stats', 'preset_dls', 'fgvc_learner', 'save_model', 'load_model', 'git_commit',
-           'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images']
+           'ThroughputCallback', 'CheckpointCallback', 'sync_batchnorm', 'ddp_ctx', 'is_main_process', 'fit_fgvc',
+           'predictions', 'evaluate', 'backbone_stats', 'preset_dls', 'fgvc_learner', 'save_model', 'load_model',
+           'git_commit', 'fgvc_train', 'evaluate_run', 'eval_transform', 'predict_images']
 
 # %% ../nbs/07_runs.ipynb #6e95ee6c
 import inspect, json, os, random, re, time, warnings
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from fastai.callback.core import Callback
 from fastai.learner import Learner
@@ -126,12 +127,18 @@ def _broadcast_cpu(self, t, rank):
     "fastai's `DistributedDL._broadcast` without the CUDA tensor, for the gloo backend"
     t = torch.tensor(t, dtype=torch.long); torch.distributed.broadcast(t, rank); return t.tolist()
 
+def sync_batchnorm(model:nn.Module)->nn.Module:
+    "Every BatchNorm as `SyncBatchNorm`, by timm's converter: timm's `BatchNormAct2d` keeps its activation (torch's converter drops it)"
+    from timm.layers import convert_sync_batchnorm
+    return convert_sync_batchnorm(model)
+
 def ddp_ctx(learn:Learner):
     "fastai's DistributedDataParallel context when launched by `torchrun` with several processes, else a no-op"
     if int(os.environ.get('WORLD_SIZE', '1')) <= 1: return nullcontext()
     from fastai.distributed import DistributedDL
     if not torch.cuda.is_available(): DistributedDL._broadcast = _broadcast_cpu
-    return learn.distrib_ctx(sync_bn=torch.cuda.is_available(), cpu=not torch.cuda.is_available())
+    else: learn.model = sync_batchnorm(learn.model)          # before fastai wraps it; fastai's own conversion is torch's
+    return learn.distrib_ctx(sync_bn=False, cpu=not torch.cuda.is_available())
 
 def is_main_process()->bool: return int(os.environ.get('RANK', '0')) == 0
 

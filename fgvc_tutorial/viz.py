@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['denormalize', 'image_grid', 'short_name', 'show_preds', 'grad_cam', 'normalize_heat', 'overlay', 'where_it_looks',
-           'pointing_game', 'box_energy', 'localization_report', 'occlude', 'occlusion_report', 'confusion_pairs',
-           'show_pair', 'draw_boxes', 'pipeline_diagram']
+           'pointing_game', 'map_peaks', 'nearest_visible_part', 'box_energy', 'localization_report', 'occlude',
+           'occlusion_report', 'confusion_pairs', 'show_pair', 'draw_boxes', 'pipeline_diagram']
 
 # %% ../nbs/05_viz.ipynb #48269ae7
 import math
@@ -113,6 +113,18 @@ def pointing_game(heat:torch.Tensor,   # (B,H,W) at image resolution
     d = (parts.float() - peak[:, None]).norm(dim=-1)                          # (B,P)
     return ((d <= radius * max(H, W)) & visible.bool()).any(1)
 
+def map_peaks(heat:torch.Tensor)->torch.Tensor: # (B,H,W) -> (B,2) x, y of each maximum's pixel centre
+    "Where each map peaks, in pixels (the first maximum in reading order on ties)"
+    W = heat.shape[-1]; idx = heat.flatten(1).argmax(1)
+    return torch.stack([idx % W, idx // W], 1).float() + .5
+
+def nearest_visible_part(heat:torch.Tensor,    # (B,H,W) at image resolution
+                         parts:torch.Tensor,   # (B,P,2) part x, y in pixels
+                         visible:torch.Tensor)->torch.Tensor: # (B,P) bool -> (B,) part index
+    "The visible part nearest each map's peak"
+    d = (parts.float() - map_peaks(heat)[:, None]).norm(dim=-1)
+    return d.masked_fill(~visible.bool(), float('inf')).argmin(1)
+
 def box_energy(heat:torch.Tensor, boxes:torch.Tensor)->torch.Tensor: # (B,H,W), (B,4) x y w h in pixels -> (B,)
     "Share of each map's mass inside its box"
     B, H, W = heat.shape
@@ -158,11 +170,9 @@ def occlusion_report(model:nn.Module, dl, # a DataLoader with parts (`fgvc_dls(.
     for i, (x, y, pts, vis) in enumerate(dl):
         if i == n_batches: break
         S = x.shape[-1]; vis = vis.cpu()[:, :n_parts].bool()
-        heat = upsample_heat(where_it_looks(model, x), (S, S)); idx = heat.flatten(1).argmax(1)
-        peak = torch.stack([idx % S, idx // S], 1).float() + .5                          # (B,2) x, y
         parts, _ = decode_points(pts.cpu().as_subclass(torch.Tensor), S, n_parts)
-        dist = (parts - peak[:, None]).norm(dim=-1).masked_fill(~vis, float('inf'))
-        attended = dist.argmin(1); rand = torch.multinomial(vis.float() + 1e-12, 1, generator=g)[:, 0]   # a visible part at random
+        attended = nearest_visible_part(upsample_heat(where_it_looks(model, x), (S, S)), parts, vis)
+        rand = torch.multinomial(vis.float() + 1e-12, 1, generator=g)[:, 0]   # a visible part at random
         pick = lambda j: parts[torch.arange(len(j)), j]
         for k, xi in (('clean', x), ('attended', occlude(x, pick(attended), side * S)), ('random', occlude(x, pick(rand), side * S))):
             hits[k].append((logits_of(model.eval()(xi)).argmax(-1).cpu() == y.cpu()).float())

@@ -1,5 +1,5 @@
 """Run by tests/test_training.py under `torchrun --nproc_per_node 2`: two short epochs of a method (argument 3, default
-the baseline; WS-DAN runs three passes per step inside the DDP wrapper; PC pairs the halves of each rank's batch; MC-Loss draws its channel mask and SPS its swaps from `learn.generator`; SPS also switches its detach phase) with DDP on the gloo backend, the first with the backbone frozen (`freeze_epochs=1`); each rank saves its weights before, after the
+the baseline; WS-DAN runs three passes per step inside the DDP wrapper; PC pairs the halves of each rank's batch; MC-Loss draws its channel mask and SPS its swaps from `learn.generator`; SPS also switches its detach phase; Cross-X reads its OSME blocks through forward hooks and computes C3S over each rank's batch) with DDP on the gloo backend, the first with the backbone frozen (`freeze_epochs=1`); each rank saves its weights before, after the
 frozen epoch and at the end, so the test can check that the replicas agree and that the freeze held."""
 import os, sys
 from pathlib import Path

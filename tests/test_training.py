@@ -33,7 +33,7 @@ def test_paper_preset_one_step(slug, tmp_path):
     assert any(not torch.equal(a, b) for a, b in zip(before, learn.model.parameters())), 'the step changed nothing'
 
 
-@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps'])
+@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx'])
 def test_ddp_two_cpu_processes(tmp_path, tiny, method):
     "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was"
     env = dict(os.environ, OMP_NUM_THREADS='1')
