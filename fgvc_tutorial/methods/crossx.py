@@ -4,7 +4,7 @@
 __all__ = ['RESIDUAL_BRANCH_END', 'SETS', 'OFFICIAL_CROSSX_RESNET50', 'GAMMAS', 'LITE0_PARTS', 'NO_REGULARIZERS', 'CROSSX',
            'residual_site', 'BlockTap', 'excitation_width', 'OSME', 'StageParts', 'MergeParts', 'pool_parts',
            'CrossXNet', 'crossx_model', 'c3s_matrix', 'c3s_loss', 'cross_layer_kl', 'CrossXLoss', 'crossx_learner',
-           'crossx_outputs', 'excitation_overlap', 'part_pointing', 'crossx_report']
+           'crossx_outputs', 'excitation_overlap', 'excitation_gap', 'part_pointing', 'crossx_report']
 
 # %% ../../nbs/18_crossx.ipynb #62c284cc
 import torch
@@ -263,6 +263,11 @@ def excitation_overlap(m:torch.Tensor)->torch.Tensor: # (N,P,D) -> (N,) mean ove
     i, j = torch.triu_indices(m.shape[1], m.shape[1], 1)
     return (d[:, i] * d[:, j]).sum(-1).mean(1)
 
+def excitation_gap(m:torch.Tensor)->torch.Tensor: # (N,P,D) -> (N,) mean over pairs p<q of mean_d |m_p - m_q|
+    "How far apart the P excitations of each image are, channel by channel (0: identical)"
+    i, j = torch.triu_indices(m.shape[1], m.shape[1], 1)
+    return (m[:, i] - m[:, j]).abs().mean((-1, -2))
+
 def part_pointing(cams:torch.Tensor, parts:torch.Tensor, visible:torch.Tensor, size:int, seed:int=0)->dict: # cams (N,P,h,w)
     "Per excitation: the ground-truth part nearest its class map's peak on every image; the majority part's share, against random peaks"
     from fgvc_tutorial.ops import upsample_heat
@@ -284,6 +289,7 @@ def crossx_report(o:dict, n_parts:int=15)->dict:
     others = [s for s in o['heads'] if s != 'last']
     return dict(S={s: c3s_matrix(f).tolist() for s, f in o['feats'].items()},
                 excitation_overlap={s: round(excitation_overlap(m).mean().item(), 3) for s, m in o['excitations'].items()},
+                excitation_gap={s: round(excitation_gap(m).mean().item(), 4) for s, m in o['excitations'].items()},
                 pointing={s: {k: v for k, v in part_pointing(c, parts, vis, o['size']).items() if k != 'nearest'} for s, c in o['cams'].items()},
                 kl_to_last={s: round(cross_layer_kl(o['heads']['last'], [o['heads'][s]]).item(), 3) for s in others},
                 agree_with_last={s: round((o['heads'][s].argmax(-1) == p_last.argmax(-1)).float().mean().item(), 3) for s in others},
