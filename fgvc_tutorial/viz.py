@@ -108,9 +108,7 @@ def pointing_game(heat:torch.Tensor,   # (B,H,W) at image resolution
                   radius:float=0.1)->torch.Tensor: # hit distance, fraction of the image side -> (B,) bool
     "Whether each map's maximum is within `radius` of a visible part"
     B, H, W = heat.shape
-    idx = heat.flatten(1).argmax(1)
-    peak = torch.stack([idx % W, idx // W], 1).float()                       # (B,2) x, y
-    d = (parts.float() - peak[:, None]).norm(dim=-1)                          # (B,P)
+    d = (parts.float() - (map_peaks(heat) - .5)[:, None]).norm(dim=-1)         # (B,P), from the peak pixel's corner
     return ((d <= radius * max(H, W)) & visible.bool()).any(1)
 
 def map_peaks(heat:torch.Tensor)->torch.Tensor: # (B,H,W) -> (B,2) x, y of each maximum's pixel centre

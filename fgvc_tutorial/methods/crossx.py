@@ -238,23 +238,26 @@ CROSSX = register_method(MethodInfo(
 # %% ../../nbs/18_crossx.ipynb #68aa47a3
 @torch.no_grad()
 def crossx_outputs(model:CrossXNet, dl, n_batches:int|None=None)->dict:
-    "Run a trained network in eval mode over a DataLoader with parts: pooled features, excitations, class maps per part, head logits, parts"
+    "Run a network in eval mode over a DataLoader: pooled features, excitations, class maps per part, head logits, and the parts when the batches carry them"
     from fgvc_tutorial.data import decode_points
     was, rows = model.training, []
     model.eval()
     try:
-        for i, (x, y, pts, vis) in enumerate(dl):
+        for i, (x, y, *pts_vis) in enumerate(dl):
             if i == n_batches: break
             out = model(x.as_subclass(torch.Tensor))
-            parts, _ = decode_points(pts.cpu().as_subclass(torch.Tensor), x.shape[-1])   # every point, in pixels
-            rows.append(dict(feats=out.feats, excitations=out.excitations, heads=out.heads, y=y.as_subclass(torch.Tensor),
-                             cams={s: model.class_maps(out, s) for s in model.head_names}, parts=parts, visible=vis.bool()))
+            row = dict(feats=out.feats, excitations=out.excitations, heads=out.heads, y=y.as_subclass(torch.Tensor),
+                       cams={s: model.class_maps(out, s) for s in model.head_names})
+            if pts_vis:                                                          # `fgvc_dls(..., with_parts=True)`: every point, in pixels
+                pts, vis = pts_vis; row.update(parts=decode_points(pts.cpu().as_subclass(torch.Tensor), x.shape[-1])[0], visible=vis.bool())
+            rows.append(row)
     finally: model.train(was)
-    cat = lambda get: torch.cat([get(r).float().cpu() if get(r).is_floating_point() else get(r).cpu() for r in rows])
-    return dict(feats={s: cat(lambda r: r['feats'][s]) for s in model.head_names},
-                excitations={s: cat(lambda r: r['excitations'][s]) for s in ('last', 'penult')},
-                cams={s: cat(lambda r: r['cams'][s]) for s in model.head_names}, heads={s: cat(lambda r: r['heads'][s]) for s in model.head_names},
-                y=cat(lambda r: r['y']), parts=cat(lambda r: r['parts']), visible=cat(lambda r: r['visible']), size=x.shape[-1])
+    cat = lambda vs: torch.cat([v.float().cpu() if v.is_floating_point() else v.cpu() for v in vs])
+    gather = lambda key: {s: cat([r[key][s] for r in rows]) for s in rows[0][key]}
+    o = dict(feats=gather('feats'), excitations=gather('excitations'), cams=gather('cams'), heads=gather('heads'),
+             y=cat([r['y'] for r in rows]), size=x.shape[-1])
+    if 'parts' in rows[0]: o.update(parts=cat([r['parts'] for r in rows]), visible=cat([r['visible'] for r in rows]))
+    return o
 
 # %% ../../nbs/18_crossx.ipynb #154be79d
 def excitation_overlap(m:torch.Tensor)->torch.Tensor: # (N,P,D) -> (N,) mean over pairs p<q of corr(m_p, m_q)
@@ -283,15 +286,17 @@ def part_pointing(cams:torch.Tensor, parts:torch.Tensor, visible:torch.Tensor, s
                 same_part=round((near == near[:, :1]).all(1).float().mean().item(), 3), grid=(h, w))
 
 def crossx_report(o:dict, n_parts:int=15)->dict:
-    "The chapter's measures from `crossx_outputs`: C3S matrices, excitation overlap, part pointing per set, head agreement and accuracies"
-    vis, parts = o['visible'][:, :n_parts], o['parts'][:, :n_parts]       # the loader's points end with the box corners
-    p_last = F.softmax(o['heads']['last'], -1)
+    "The chapter's measures from `crossx_outputs`: C3S matrices, excitations, part pointing per set (with parts), head agreement and accuracies"
     others = [s for s in o['heads'] if s != 'last']
-    return dict(S={s: c3s_matrix(f).tolist() for s, f in o['feats'].items()},
-                excitation_overlap={s: round(excitation_overlap(m).mean().item(), 3) for s, m in o['excitations'].items()},
-                excitation_gap={s: round(excitation_gap(m).mean().item(), 4) for s, m in o['excitations'].items()},
-                pointing={s: {k: v for k, v in part_pointing(c, parts, vis, o['size']).items() if k != 'nearest'} for s, c in o['cams'].items()},
-                kl_to_last={s: round(cross_layer_kl(o['heads']['last'], [o['heads'][s]]).item(), 3) for s in others},
-                agree_with_last={s: round((o['heads'][s].argmax(-1) == p_last.argmax(-1)).float().mean().item(), 3) for s in others},
-                head_top1={s: round(100 * (z.argmax(-1) == o['y']).float().mean().item(), 2) for s, z in o['heads'].items()},
-                top1_sum=round(100 * (sum(o['heads'].values()).argmax(-1) == o['y']).float().mean().item(), 2))
+    pred_last = o['heads']['last'].argmax(-1)
+    report = dict(S={s: c3s_matrix(f).tolist() for s, f in o['feats'].items()},
+                  excitation_overlap={s: round(excitation_overlap(m).mean().item(), 3) for s, m in o['excitations'].items()},
+                  excitation_gap={s: round(excitation_gap(m).mean().item(), 4) for s, m in o['excitations'].items()},
+                  kl_to_last={s: round(cross_layer_kl(o['heads']['last'], [o['heads'][s]]).item(), 3) for s in others},
+                  agree_with_last={s: round((o['heads'][s].argmax(-1) == pred_last).float().mean().item(), 3) for s in others},
+                  head_top1={s: round(100 * (z.argmax(-1) == o['y']).float().mean().item(), 2) for s, z in o['heads'].items()},
+                  top1_sum=round(100 * (sum(o['heads'].values()).argmax(-1) == o['y']).float().mean().item(), 2), n_images=len(o['y']))
+    if 'parts' in o:                                                         # the loader's points end with the box corners
+        vis, parts = o['visible'][:, :n_parts], o['parts'][:, :n_parts]
+        report['pointing'] = {s: {k: v for k, v in part_pointing(c, parts, vis, o['size']).items() if k != 'nearest'} for s, c in o['cams'].items()}
+    return report
