@@ -7,8 +7,8 @@ __all__ = ['CUB_REQUIRED', 'CARS_LAYOUT', 'AIRCRAFT_BANNER', 'AIRCRAFT_LEVELS', 
            'FGVCData', 'read_table', 'id_map', 'check_same_ids', 'to_float', 'check_images', 'open_image', 'cub_root',
            'read_cub', 'read_nabirds', 'read_cars', 'read_aircraft', 'read_flowers', 'read_dogs', 'read_image_folder',
            'detect_format', 'read_dataset', 'show_record', 'stratified_holdout', 'fgvc_dls', 'decode_points',
-           'loader_speed', 'Archive', 'file_digest', 'check_archive', 'download_file', 'safe_extract',
-           'download_dataset']
+           'ClassBalancedSampler', 'world_size', 'ClassBalancedDL', 'train_labels', 'class_balanced', 'loader_speed',
+           'Archive', 'file_digest', 'check_archive', 'download_file', 'safe_extract', 'download_dataset']
 
 # %% ../nbs/01_data.ipynb #0a08ff16
 import os, warnings, xml.etree.ElementTree as ET
@@ -26,7 +26,7 @@ from .core import DataError, find_cub100
 with warnings.catch_warnings():
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
     from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
-    from fastai.data.core import DataLoaders
+    from fastai.data.core import DataLoaders, TfmdDL
     from fastai.data.transforms import IntToFloatTensor, Normalize
     from fastai.vision.augment import Resize, RandomCrop, CropPad, FlipItem, ResizeMethod
     from fastai.vision.core import PILImage, TensorPoint, PointScaler, imagenet_stats
@@ -596,6 +596,67 @@ def decode_points(pts, size:int, n_parts:int|None=None):
     corners = px[:, n_parts:n_parts+4]
     lo, hi = corners.min(1).values, corners.max(1).values
     return px[:, :n_parts], __import__('torch').cat([lo, hi - lo], 1)
+
+# %% ../nbs/01_data.ipynb #04a70186
+class ClassBalancedSampler:
+    "Index lists of P classes × K images per batch; the class lists and pointers carry over between epochs (API-Net's official sampler)"
+    def __init__(self, labels, classes_per_batch:int, images_per_class:int):
+        labels = np.asarray(labels); self.P, self.K = int(classes_per_batch), int(images_per_class)
+        if self.K < 2: raise ValueError(f'images_per_class must be at least 2 (a same-class partner for every image), got {self.K}')
+        self.members = {int(c): np.flatnonzero(labels == c).tolist() for c in np.unique(labels)}
+        if small := {c: len(m) for c, m in self.members.items() if len(m) < self.K}:
+            raise ValueError(f'{len(small)} training class(es) have fewer than images_per_class={self.K} images (label: count '
+                             f'{dict(list(small.items())[:5])}); lower images_per_class or give those classes more images')
+        if self.P < 1 or self.P > len(self.members):
+            raise ValueError(f'a batch of {self.P} classes × {self.K} images needs 1 to {len(self.members)} classes (the training set has '
+                             f'{len(self.members)}); set bs to a multiple of {self.K} between {self.K} and {self.K * len(self.members)}')
+        self.n_batches = len(labels) // (self.P * self.K)        # as many images per epoch as a shuffled epoch (official `__len__`)
+        if not self.n_batches: raise ValueError(f'the training set holds {len(labels)} images, fewer than one batch of {self.P}×{self.K}')
+        self.order, self.ptr = {}, {}                            # per class: shuffled image list, position of its next image
+    def _take(self, c:int, rng)->list:
+        if c not in self.order: self.order[c], self.ptr[c] = rng.sample(self.members[c], len(self.members[c])), 0
+        i = self.ptr[c]; out = self.order[c][i:i + self.K]; self.ptr[c] = i + self.K
+        if self.ptr[c] + self.K > len(self.order[c]): self.order[c], self.ptr[c] = rng.sample(self.members[c], len(self.members[c])), 0
+        return out
+    def draw(self, n_batches:int, rng)->list:
+        "`n_batches` blocks of P × K indices, each class's K images together, drawn with `rng` (a `random.Random`)"
+        classes = sorted(self.members)
+        return [i for _ in range(n_batches) for c in rng.sample(classes, self.P) for i in self._take(c, rng)]
+    def state(self)->dict: return dict(order={str(c): o for c, o in self.order.items()}, ptr={str(c): p for c, p in self.ptr.items()})
+    def load_state(self, s:dict): self.order, self.ptr = ({int(c): v for c, v in s[k].items()} for k in ('order', 'ptr'))
+
+def world_size()->int:
+    "Processes of the running DDP job (1 outside one)"
+    import torch.distributed as dist
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+class ClassBalancedDL(TfmdDL):
+    "A training loader whose batches are `bs` / K classes × K images (`ClassBalancedSampler`); one whole block per process under DDP"
+    def __init__(self, dataset=None, labels=None, images_per_class:int=4, **kwargs):
+        super().__init__(dataset, **kwargs)
+        if self.bs % images_per_class:
+            raise ValueError(f'a class-balanced batch holds whole classes of images_per_class={images_per_class} images, '
+                             f'so bs={self.bs} must be a multiple of it')
+        self.class_sampler = ClassBalancedSampler(labels, self.bs // images_per_class, images_per_class)
+    def __len__(self): w = world_size(); return -(-self.class_sampler.n_batches // w) * w   # a multiple of the world size
+    def get_idxs(self): return self.class_sampler.draw(len(self), self.rng)
+    def new(self, dataset=None, cls=None, **kwargs):   # copies (predictions over the training set) visit every image once
+        return super().new(dataset, cls or TfmdDL, **kwargs)
+
+def train_labels(dls)->np.ndarray:
+    "The label of every image of the training set, without loading an image"
+    ds = dls.train_ds
+    if hasattr(dls, 'data'): return np.asarray(dls.data.labels)[np.asarray(ds.items, dtype=int)]   # `fgvc_dls`: items index `dls.data`
+    return np.array([int(ds.tls[1][i]) for i in range(len(ds))])
+
+def class_balanced(dls, images_per_class:int=4)->DataLoaders:
+    "A copy of `dls` whose training loader draws `bs` / K classes × K images per batch; validation unchanged"
+    if isinstance(dls.train, ClassBalancedDL) and dls.train.class_sampler.K == images_per_class: return dls
+    train = dls.train.new(cls=ClassBalancedDL, labels=train_labels(dls), images_per_class=images_per_class, shuffle=False, drop_last=True)
+    out = DataLoaders(train, *dls.loaders[1:], path=dls.path, device=dls.device)
+    for k in ('data', 'test_idx'):
+        if hasattr(dls, k): setattr(out, k, getattr(dls, k))
+    return out
 
 # %% ../nbs/01_data.ipynb #311f4e98
 def loader_speed(dl, n_batches:int=10)->float:

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'CudaSpeedCallback', 'LossTermsCallback',
-           'term_history', 'batch_terms', 'RandomDraws', 'top5', 'mean_class_accuracy', 'OutputMetric', 'fgvc_metrics',
-           'fgvc_splitter', 'nesterov_step', 'NesterovSGD', 'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback',
-           'FreezeBackboneCallback', 'PhaseCallback', 'build_learner', 'base_lrs', 'TinyNet', 'OptionError',
-           'config_keys', 'split_config']
+           'term_history', 'batch_terms', 'RandomDraws', 'LabelsToModel', 'top5', 'mean_class_accuracy', 'OutputMetric',
+           'fgvc_metrics', 'fgvc_splitter', 'nesterov_step', 'NesterovSGD', 'fgvc_opt_func', 'lr_multiplier',
+           'ScheduleCallback', 'FreezeBackboneCallback', 'PhaseCallback', 'build_learner', 'base_lrs', 'TinyNet',
+           'OptionError', 'config_keys', 'split_config']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, math
@@ -144,6 +144,13 @@ class RandomDraws(Callback):
         if g is None or g.device.type != dev.type: self.learn.generator = torch.Generator(dev).manual_seed(self.seed)
         for obj in (self.learn.loss_func, getattr(self.learn.model, 'module', self.learn.model)):   # a loss (MC-Loss) or model (SPS) that draws
             if hasattr(obj, 'generator'): obj.generator = self.learn.generator
+
+# %% ../nbs/04_learner.ipynb #8bda422e
+class LabelsToModel(Callback):
+    "In training, hand the labels to the model as well: `model(x, y)`; validation and prediction call `model(x)`"
+    order = -5   # after `CudaSpeedCallback` (-15) has put the images in channels-last
+    def before_batch(self):
+        if self.training: self.learn.xb = (*self.xb, *self.yb)
 
 # %% ../nbs/04_learner.ipynb #c315fe90
 def top5(logits, targ):

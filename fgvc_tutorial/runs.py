@@ -40,12 +40,15 @@ def to_plain(x):
     if isinstance(x, np.generic): return x.item()
     return x
 
+def _own(dl): return getattr(dl, 'dl', dl)   # the loader inside fastai's `DistributedDL`, which keeps no random state of its own
+
 def rng_state(dls=None, generator=None)->dict: # generator: the learner's `learn.generator`
     "The state of every random number generator a training epoch draws from"
     np_state = np.random.get_state()
     return dict(python=random.getstate(), numpy=(np_state[0], torch.from_numpy(np_state[1].astype(np.int64)), *np_state[2:]),
                 torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-                loaders=[dl.rng.getstate() for dl in dls.loaders] if dls is not None else [],
+                loaders=[_own(dl).rng.getstate() for dl in dls.loaders] if dls is not None else [],
+                samplers=[_own(dl).class_sampler.state() if hasattr(_own(dl), 'class_sampler') else None for dl in dls.loaders] if dls is not None else [],
                 generator=(generator.device.type, generator.get_state()) if generator is not None else None)
 
 def set_rng_state(state:dict, dls=None, generator=None):
@@ -55,7 +58,9 @@ def set_rng_state(state:dict, dls=None, generator=None):
     torch.set_rng_state(state['torch'])
     if state['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
     if dls is not None:
-        for dl, s in zip(dls.loaders, state['loaders']): dl.rng.setstate(tuple(tuple(v) if isinstance(v, list) else v for v in s))
+        for dl, s in zip(map(_own, dls.loaders), state['loaders']): dl.rng.setstate(tuple(tuple(v) if isinstance(v, list) else v for v in s))
+        for dl, s in zip(map(_own, dls.loaders), state.get('samplers', [])):   # class-balanced loaders: their class lists and pointers
+            if s is not None and hasattr(dl, 'class_sampler'): dl.class_sampler.load_state(s)
     if generator is not None and state.get('generator') is not None:
         kind, s = state['generator']
         if kind == generator.device.type: generator.set_state(s)
