@@ -15,27 +15,30 @@ def fgvc(*args, cwd=None):
     return subprocess.run([str(BIN/'fgvc'), *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
+SMALLEST_BATCH = {'apinet': (4, dict(images_per_class=2, warmup=0))}   # API-Net pairs each image with a same-class and an other-class image: 2 classes × 2; no frozen warm-up, so the trunk's backward runs too
+
 @pytest.mark.parametrize('slug', __import__('fgvc_tutorial.core', fromlist=['list_methods']).list_methods())
 def test_paper_preset_one_step(slug, tmp_path):
-    "The paper configuration (its backbone and input size) does one forward and backward pass at batch 2 on the CPU"
+    "The paper configuration (its backbone and input size) does one forward and backward pass at batch 2 (API-Net: 4) on the CPU"
     from fgvc_tutorial.core import get_method
     from fgvc_tutorial.data import fgvc_dls
     from fgvc_tutorial.runs import fgvc_learner, backbone_stats
     from fgvc_tutorial.synth import SynthConfig, generate_synth
     p = get_method(slug).preset('paper')
-    data = generate_synth(SynthConfig(n_classes=2, n_train=1, n_test=1, size=64), tmp_path/'two')
-    dls = fgvc_dls(data, size=p.size, bs=2, num_workers=0, stats=backbone_stats(p.arch))
-    learn = fgvc_learner(slug, dls, 'paper', pretrained=False)
+    bs, kw = SMALLEST_BATCH.get(slug, (2, {}))
+    data = generate_synth(SynthConfig(n_classes=2, n_train=bs // 2, n_test=1, size=64), tmp_path/'two')
+    dls = fgvc_dls(data, size=p.size, bs=bs, num_workers=0, stats=backbone_stats(p.arch))
+    learn = fgvc_learner(slug, dls, 'paper', pretrained=False, method_kw=dict(p.method_kw, **kw))
     before = [q.detach().clone() for q in learn.model.parameters()]
     with learn.no_bar(), learn.no_logging(): learn.fit(1)
-    assert learn.train_iter == 1 and dls.train.one_batch()[0].shape == (2, 3, p.size, p.size)
+    assert learn.train_iter == 1 and learn.dls.train.one_batch()[0].shape == (bs, 3, p.size, p.size)
     assert all(torch.isfinite(q).all() for q in learn.model.parameters())
     assert any(not torch.equal(a, b) for a, b in zip(before, learn.model.parameters())), 'the step changed nothing'
 
 
-@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx'])
+@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx', 'apinet'])
 def test_ddp_two_cpu_processes(tmp_path, tiny, method):
-    "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was"
+    "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was (API-Net: its weights)"
     env = dict(os.environ, OMP_NUM_THREADS='1')
     r = subprocess.run([str(BIN/'torchrun'), '--standalone', '--nproc_per_node', '2', str(ROOT/'tests'/'ddp_worker.py'),
                         str(tmp_path), str(tiny), method], capture_output=True, text=True, env=env, timeout=600)
@@ -43,11 +46,18 @@ def test_ddp_two_cpu_processes(tmp_path, tiny, method):
     a, b = (torch.load(tmp_path/f'rank{i}.pth', weights_only=True) for i in (0, 1))
     for k in a['after']: assert torch.equal(a['after'][k], b['after'][k]), k
     body = [k for k in a['after'] if k.startswith('body.') and a['after'][k].is_floating_point()]
+    stats = [k for k in body if k.endswith(('running_mean', 'running_var'))]
+    if method == 'apinet':   # its warm-up keeps the backbone's BatchNorm in train mode: weights still, statistics moving
+        assert any(not torch.equal(a['frozen'][k], a['before'][k]) for k in stats), 'the warm-up froze the BatchNorm statistics'
+        body = [k for k in body if k not in stats]
     assert body and all(torch.equal(a['frozen'][k], a['before'][k]) for k in body), 'the frozen epoch changed the backbone'
     head = [k for k in a['after'] if not k.startswith('body.') and a['after'][k].is_floating_point()]   # every new layer
     assert any(not torch.equal(a['frozen'][k], a['before'][k]) for k in head), 'the frozen epoch did not train the head'
     assert any(not torch.equal(a['after'][k], a['frozen'][k]) for k in body), 'the second epoch did not train the backbone'
     assert a['n_batches'] == b['n_batches'] == 32, 'each rank sees half of the 32 training images, twice'
+    if method == 'apinet':   # class-balanced: every rank's batch is one whole block of 2 classes × 4 images, the ranks' blocks differ
+        for y in a['batch_labels'] + b['batch_labels']: assert sorted(torch.bincount(y).tolist())[-2:] == [4, 4] and len(y.unique()) == 2, y
+        assert any(not torch.equal(p, q) for p, q in zip(a['batch_labels'], b['batch_labels'])), 'both ranks drew the same batches'
 
 
 def test_cli_train_eval_predict(tmp_path, tiny):
