@@ -113,14 +113,14 @@ class APILoss(FGVCLoss):
             ce = self.ce(out.logits, y); self.record(ce=ce); return ce          # validation: the plain classifier
         z, (y1, y2) = out.pair_logits.float(), out.pair_labels
         targets = torch.cat([y1, y2, y1, y2])                                  # rows z1s, z2s, z1o, z2o: each keeps its own image's label
-        ce = self.ce(z.flatten(0, 1), targets)                                 # mean over 8B rows (code)
+        ce = self.ce(z.flatten(0, 1), targets)                                 # Eq. 7, as the code: mean over 8B rows
         p = F.softmax(z, -1).gather(-1, targets.view(4, -1, 1)).squeeze(-1)    # (4, 2B): p_s1, p_s2, p_o1, p_o2 of the own label
         p_self, p_other = p[:2].flatten(), p[2:].flatten()                     # 4B rows each, anchors then partners
-        hinge = (p_other - p_self + self.margin).clamp(min=0)                  # L_rk: max(0, p_o − p_s + ε)
+        hinge = (p_other - p_self + self.margin).clamp(min=0)                  # Eq. 8: max(0, p_o − p_s + ε)
         rank = hinge.mean()
         if self.mode == 'paper': ce, rank = 4 * ce, 2 * rank                   # per pair: 4 CE terms and 2 hinges, then the mean over pairs
         self.record(ce=ce, rank=rank, rank_active=(hinge > 0).float().mean(), score_gap=(p_self - p_other).mean())
-        return ce + self.rank_weight * rank                                    # L = L_ce + λ L_rk
+        return ce + self.rank_weight * rank                                    # Eq. 9: L = L_ce + λ L_rk
 
 # %% ../../nbs/21_apinet.ipynb #63665f25
 def apinet_learner(dls, images_per_class:int=4,   # K; a batch holds bs / K classes (code: 30 × 4)
