@@ -613,10 +613,11 @@ class ClassBalancedSampler:
         self.n_batches = len(labels) // (self.P * self.K)        # as many images per epoch as a shuffled epoch (official `__len__`)
         if not self.n_batches: raise ValueError(f'the training set holds {len(labels)} images, fewer than one batch of {self.P}×{self.K}')
         self.order, self.ptr = {}, {}                            # per class: shuffled image list, position of its next image
+    def _shuffle(self, c:int, rng): self.order[c], self.ptr[c] = rng.sample(self.members[c], len(self.members[c])), 0
     def _take(self, c:int, rng)->list:
-        if c not in self.order: self.order[c], self.ptr[c] = rng.sample(self.members[c], len(self.members[c])), 0
+        if c not in self.order: self._shuffle(c, rng)
         i = self.ptr[c]; out = self.order[c][i:i + self.K]; self.ptr[c] = i + self.K
-        if self.ptr[c] + self.K > len(self.order[c]): self.order[c], self.ptr[c] = rng.sample(self.members[c], len(self.members[c])), 0
+        if self.ptr[c] + self.K > len(self.order[c]): self._shuffle(c, rng)   # fewer than K left: reshuffle, as the official sampler
         return out
     def draw(self, n_batches:int, rng)->list:
         "`n_batches` blocks of P × K indices, each class's K images together, drawn with `rng` (a `random.Random`)"
