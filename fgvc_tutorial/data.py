@@ -28,7 +28,7 @@ with warnings.catch_warnings():
     from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
     from fastai.data.core import DataLoaders, TfmdDL
     from fastai.data.transforms import IntToFloatTensor, Normalize
-    from fastai.vision.augment import Resize, RandomCrop, CropPad, FlipItem, ResizeMethod
+    from fastai.vision.augment import Resize, RandomCrop, CropPad, FlipItem, ResizeMethod, Rotate
     from fastai.vision.core import PILImage, TensorPoint, PointScaler, imagenet_stats
 
 # %% ../nbs/01_data.ipynb #3e8c1a54
@@ -545,6 +545,11 @@ def _train_crop(kind:str, size:int):
     if kind not in ('random', 'center'): raise ValueError(f"train_crop must be 'random' or 'center', got {kind!r}")
     return RandomCrop(size) if kind == 'random' else CropPad(size)
 
+def _rotation(degrees:float)->list:
+    "fastai's `Rotate` as torchvision's `RandomRotation(degrees)` draws it: every training image, uniform angle, zero fill, nearest pixel"
+    if degrees < 0: raise ValueError(f'rotate must be a number of degrees >= 0, got {degrees}')
+    return [Rotate(max_deg=degrees, p=1., mode='nearest', pad_mode='zeros')] if degrees else []
+
 def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, or an `FGVCData`
              size:int=224,              # input side in pixels after the crop
              bs:int=32,                 # batch size
@@ -555,6 +560,7 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
              stats=imagenet_stats,      # normalization (mean, std); e.g. ([.5]*3, [.5]*3) for backbones trained so
              resize_ratio:float=1.14,   # squish-resize to size × this before the crop (512/448 in most papers)
              train_crop:str='random',   # 'random' crop for training, or 'center' (then flip is the only augmentation)
+             rotate:float=0.,           # training only: turn each image by a uniform angle in ±rotate degrees, black corners, nearest pixel
              skip_bad_images:bool=False, # first decode every image and leave out those that fail, with a warning
              device=None, **kwargs)->DataLoaders:
     "fastai DataLoaders for FGVC: squish-resize, random crop and flip for training, centre crop for validation"
@@ -581,7 +587,7 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
     dblock = DataBlock(blocks=blocks, getters=getters, n_inp=1,
                        splitter=lambda items: (list(range(len(fit_idx))), list(range(len(fit_idx), len(items)))),
                        item_tfms=[Resize(round(size*resize_ratio), method=ResizeMethod.Squish), _train_crop(train_crop, size), _flip()],
-                       batch_tfms=[Normalize.from_stats(*stats)] if stats else None)
+                       batch_tfms=_rotation(rotate) + ([Normalize.from_stats(*stats)] if stats else []))
     dls = dblock.dataloaders(np.concatenate([fit_idx, valid_idx]).tolist(), bs=bs, seed=seed, device=device,
                              num_workers=os.cpu_count() if num_workers is None else num_workers, **kwargs)
     if not len(train_idx): dls.loaders[0] = dls.train.new(dataset=dls.train_ds.new_empty())   # no training images: an empty loader

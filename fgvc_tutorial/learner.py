@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'CudaSpeedCallback', 'LossTermsCallback',
-           'term_history', 'batch_terms', 'RandomDraws', 'LabelsToModel', 'top5', 'mean_class_accuracy', 'OutputMetric',
-           'fgvc_metrics', 'fgvc_splitter', 'nesterov_step', 'NesterovSGD', 'fgvc_opt_func', 'lr_multiplier',
-           'ScheduleCallback', 'FreezeBackboneCallback', 'PhaseCallback', 'build_learner', 'base_lrs', 'TinyNet',
-           'OptionError', 'config_keys', 'split_config']
+           'term_history', 'batch_terms', 'RandomDraws', 'LabelsToModel', 'BatchRewrite', 'top5', 'mean_class_accuracy',
+           'OutputMetric', 'fgvc_metrics', 'fgvc_splitter', 'nesterov_step', 'NesterovSGD', 'fgvc_opt_func',
+           'lr_multiplier', 'ScheduleCallback', 'FreezeBackboneCallback', 'PhaseCallback', 'build_learner', 'base_lrs',
+           'TinyNet', 'OptionError', 'config_keys', 'split_config']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, math
@@ -151,6 +151,17 @@ class LabelsToModel(Callback):
     order = -5   # after `CudaSpeedCallback` (-15) has put the images in channels-last
     def before_batch(self):
         if self.training: self.learn.xb = (*self.xb, *self.yb)
+
+# %% ../nbs/04_learner.ipynb #c93cb1e3
+class BatchRewrite(Callback):
+    "In training, replace the loader's batch by `rewrite(x, y, generator=learn.generator)` -> (xb, yb); validation and prediction see it unchanged"
+    order = -20   # after `RandomDraws` (-30) made the generator, before `CudaSpeedCallback` (-15) puts the images in channels-last
+    def __init__(self, rewrite): self.rewrite = rewrite
+    def before_batch(self):
+        if not self.training: return
+        self.learn.source_bs = find_bs(self.yb)
+        xb, yb = self.rewrite(*self.xb, *self.yb, generator=getattr(self.learn, 'generator', None))
+        self.learn.xb, self.learn.yb = tuple(xb), tuple(yb)
 
 # %% ../nbs/04_learner.ipynb #c315fe90
 def top5(logits, targ):

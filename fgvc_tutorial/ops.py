@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RESIZE_CONVENTIONS', 'BOX_MODES', 'resize_matrix', 'resize_maps', 'upsample_heat', 'upsampled_mean', 'mask_boxes',
-           'crop_resize', 'channel_groups', 'group_index', 'group_max']
+           'crop_resize', 'channel_groups', 'group_index', 'group_max', 'shuffle_cells']
 
 # %% ../nbs/06_ops.ipynb #f7bfea29
 import torch
@@ -121,3 +121,19 @@ def group_max(x:torch.Tensor, sizes:torch.Tensor)->torch.Tensor: # (B,C,...) -> 
     "Maximum over the channels of each group (`channel_groups`), for the whole batch at once"
     pad = torch.full_like(x[:, :1], float('-inf'))
     return torch.cat([x, pad], 1)[:, group_index(sizes).to(x.device)].amax(2)
+
+# %% ../nbs/06_ops.ipynb #01a06912
+def _grid(grid)->tuple: return (grid, grid) if isinstance(grid, int) else tuple(grid)
+
+def shuffle_cells(x:torch.Tensor,      # (B,C,H,W) images
+                  perm:torch.Tensor,   # (B, rows·cols) long: output cell p shows input cell perm[b, p], cells numbered row by row
+                  grid=7)->torch.Tensor: # N, or (rows, cols)
+    "Every image's grid cells rearranged by its own permutation, for the whole batch at once"
+    (n, m), (B, C, H, W) = _grid(grid), x.shape
+    if H % n or W % m: raise ValueError(f'a {n}×{m} grid must tile the {H}×{W} images exactly; resize them to a multiple of the grid '
+                                        f'(e.g. {H // n * n}×{W // m * m}) or pick a grid that divides both sides')
+    if perm.shape != (B, n * m): raise ValueError(f'perm must be (batch, cells) = ({B}, {n * m}), got {tuple(perm.shape)}')
+    h, w = H // n, W // m
+    cells = x.reshape(B, C, n, h, m, w).permute(0, 2, 4, 1, 3, 5).reshape(B, n * m, C, h, w)
+    moved = cells[torch.arange(B, device=x.device)[:, None], perm]                 # (B, cells, C, h, w)
+    return moved.reshape(B, n, m, C, h, w).permute(0, 3, 1, 4, 2, 5).reshape(B, C, H, W)

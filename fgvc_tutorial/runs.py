@@ -95,12 +95,12 @@ class NaNStopCallback(Callback):
                                f'Lower the learning rate (base lrs {[round(h["lr"], 6) for h in self.opt.hypers]}) and resume or restart.')
 
 class ThroughputCallback(Callback):
-    "Seconds spent training and training images per second (validation excluded)"
+    "Seconds spent training and training images read per second (validation excluded; a `BatchRewrite`'s added copies are not counted)"
     order = 3
     def before_fit(self): self.learn.train_seconds, self.learn.train_images = getattr(self.learn, 'train_seconds', 0.), getattr(self.learn, 'train_images', 0)
     def before_train(self): self._t = time.perf_counter()
     def after_batch(self):
-        if self.training: self.learn.train_images += find_bs(self.yb)
+        if self.training: self.learn.train_images += getattr(self.learn, 'source_bs', None) or find_bs(self.yb)
     def after_train(self): self.learn.train_seconds += time.perf_counter() - self._t
 
 # %% ../nbs/07_runs.ipynb #7af784b7
@@ -207,7 +207,7 @@ def preset_dls(p:Preset, num_workers:int|None=None,
     from fgvc_tutorial.data import fgvc_dls, read_dataset
     data = read_dataset(p.data, check='none' if skip_bad_images else 'exists', **p.data_kw)
     return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio, skip_bad_images=skip_bad_images,
-                    stats=backbone_stats(p.arch), train_crop=p.train_crop, num_workers=num_workers, **kwargs)
+                    stats=backbone_stats(p.arch), train_crop=p.train_crop, rotate=p.rotate, num_workers=num_workers, **kwargs)
 
 _TRAIN_KEYS = [k for k in inspect.signature(build_learner).parameters if k in Preset.__dataclass_fields__]   # preset fields `build_learner` takes
 

@@ -1,5 +1,5 @@
 """Run by tests/test_training.py under `torchrun --nproc_per_node 2`: two short epochs of a method (argument 3, default
-the baseline; WS-DAN runs three passes per step inside the DDP wrapper; PC pairs the halves of each rank's batch; MC-Loss draws its channel mask and SPS its swaps from `learn.generator`; SPS also switches its detach phase; Cross-X reads its OSME blocks through forward hooks and computes C3S over each rank's batch; API-Net draws class-balanced batches, one whole block per rank, takes the labels in training and runs its own warm-up phase beside the frozen epoch) with DDP on the gloo backend, the first with the backbone frozen (`freeze_epochs=1`; API-Net by its own warm-up phase over the first half of the steps); each rank saves its weights before, after the
+the baseline; WS-DAN runs three passes per step inside the DDP wrapper; PC pairs the halves of each rank's batch; MC-Loss draws its channel mask and SPS its swaps from `learn.generator`; SPS also switches its detach phase; Cross-X reads its OSME blocks through forward hooks and computes C3S over each rank's batch; API-Net draws class-balanced batches, one whole block per rank, takes the labels in training and runs its own warm-up phase beside the frozen epoch; DCL rewrites every rank's batch into originals and destroyed copies drawn from `learn.generator`) with DDP on the gloo backend, the first with the backbone frozen (`freeze_epochs=1`; API-Net by its own warm-up phase over the first half of the steps); each rank saves its weights before, after the
 frozen epoch and at the end, so the test can check that the replicas agree and that the freeze held."""
 import os, sys
 from pathlib import Path
@@ -21,6 +21,7 @@ torch.set_num_threads(1)
 set_seed(0)
 dls = fgvc_dls(data, size=32, bs=8, num_workers=0, stats=([.5]*3, [.5]*3))
 freeze = dict(method_kw=dict(warmup=0.5)) if method == 'apinet' else dict(freeze_epochs=1)   # API-Net: its own warm-up, BatchNorm in train mode
+if method == 'dcl': freeze['method_kw'] = dict(grid=4)   # 32-px images: a 4 × 4 grid of 8-px cells (the quick preset's 3 does not divide 32)
 learn = fgvc_learner(method, dls, 'quick', arch='mobilenetv3_small', pretrained=False, lr=0.05, **freeze)
 learn.add_cb(SaveAfterFirstEpoch())
 before = {k: v.clone() for k, v in learn.model.state_dict().items()}

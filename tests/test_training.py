@@ -36,7 +36,7 @@ def test_paper_preset_one_step(slug, tmp_path):
     assert any(not torch.equal(a, b) for a, b in zip(before, learn.model.parameters())), 'the step changed nothing'
 
 
-@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx', 'apinet'])
+@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx', 'apinet', 'dcl'])
 def test_ddp_two_cpu_processes(tmp_path, tiny, method):
     "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was (API-Net: its weights)"
     env = dict(os.environ, OMP_NUM_THREADS='1')
@@ -54,7 +54,7 @@ def test_ddp_two_cpu_processes(tmp_path, tiny, method):
     head = [k for k in a['after'] if not k.startswith('body.') and a['after'][k].is_floating_point()]   # every new layer
     assert any(not torch.equal(a['frozen'][k], a['before'][k]) for k in head), 'the frozen epoch did not train the head'
     assert any(not torch.equal(a['after'][k], a['frozen'][k]) for k in body), 'the second epoch did not train the backbone'
-    assert a['n_batches'] == b['n_batches'] == 32, 'each rank sees half of the 32 training images, twice'
+    assert a['n_batches'] == b['n_batches'] == 32, 'each rank reads half of the 32 training images, twice (DCL: its destroyed copies not counted)'
     if method == 'apinet':   # class-balanced: every rank's batch is one whole block of 2 classes × 4 images, the ranks' blocks differ
         for y in a['batch_labels'] + b['batch_labels']: assert sorted(torch.bincount(y).tolist())[-2:] == [4, 4] and len(y.unique()) == 2, y
         assert any(not torch.equal(p, q) for p, q in zip(a['batch_labels'], b['batch_labels'])), 'both ranks drew the same batches'
