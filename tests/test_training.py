@@ -36,6 +36,23 @@ def test_paper_preset_one_step(slug, tmp_path):
     assert any(not torch.equal(a, b) for a, b in zip(before, learn.model.parameters())), 'the step changed nothing'
 
 
+def test_method_options_do_not_take_preset_fields(tiny):
+    "A model or loss option named like a `Preset` field receives the preset's value: DCL's loss weight `gamma` once took the lr decay's 0.1"
+    from dataclasses import fields
+    from fgvc_tutorial.core import Preset, list_methods
+    from fgvc_tutorial.data import fgvc_dls, read_dataset
+    from fgvc_tutorial.learner import config_keys
+    from fgvc_tutorial.runs import fgvc_learner
+    meant_for_both = {'arch', 'pretrained', 'weights', 'label_smoothing'}
+    preset_fields = {f.name for f in fields(Preset)}
+    dls = fgvc_dls(read_dataset(tiny), size=32, bs=8, num_workers=0)
+    for slug in list_methods():
+        learn = fgvc_learner(slug, dls, 'quick', arch='mobilenetv3_small', pretrained=False, method_kw={'dcl': dict(grid=4)}.get(slug, {}))
+        for part in (type(learn.model), type(learn.loss_func)):
+            clash = (config_keys(part) & preset_fields) - meant_for_both
+            assert not clash, f'{slug}: {part.__name__} takes {sorted(clash)}, which the preset also sets; rename the option'
+
+
 @pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx', 'apinet', 'dcl'])
 def test_ddp_two_cpu_processes(tmp_path, tiny, method):
     "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was (API-Net: its weights)"
