@@ -102,7 +102,7 @@ class Destruction:
         origins = torch.stack([torch.arange(n2, device=x.device).expand(B, n2), origin], 1).flatten(0, 1)   # originals: the identity
         return (images,), (y.repeat_interleave(2), is_destroyed, origins)
 
-# %% ../../nbs/16_dcl.ipynb #a6a9c6ca
+# %% ../../nbs/16_dcl.ipynb #0a8cff64
 ADVERSARIAL = ('code', 'paper')
 
 class DCLNet(nn.Module):
@@ -128,9 +128,10 @@ class DCLNet(nn.Module):
         if self.training: out.layout = self.layout_map(fmap)                       # the alignment head serves training only
         return out
     def layout_map(self, fmap:torch.Tensor)->torch.Tensor: # (B,D,h,w) -> 'code': (B, N²) in (−1, 1); 'paper': (B, 2, N, N) ≥ 0
-        "The region alignment head: a 1×1 convolution, average pooling to the N × N grid, tanh (code) or ReLU (paper)"
-        m = F.adaptive_avg_pool2d(self.align(fmap), self.grid)                    # Eq. 8: conv, then pool to the grid (the code: 14 -> 7)
-        return torch.tanh(m).flatten(1) if self.layout_mode == 'code' else F.relu(m)
+        "The region alignment head: a 1×1 convolution, then (code) average pooling to the N × N grid and tanh, or (paper) ReLU and pooling"
+        m = self.align(fmap)                                                      # Eq. 8
+        if self.layout_mode == 'code': return torch.tanh(F.adaptive_avg_pool2d(m, self.grid)).flatten(1)   # the code: 14 -> 7 by a 2×2 pool
+        return F.adaptive_avg_pool2d(F.relu(m), self.grid)                        # the paper: conv, ReLU, pool
 
 def dcl_model(n_out:int, arch:str='efficientnet_lite0', pretrained:bool=True, weights=None,
               grid:int=7, adversarial:str='code', layout:str='code')->DCLNet:
