@@ -151,7 +151,8 @@ class Preset:
     head_wd: float|None = None       # weight decay of the new layers (None: `wd`)
     freeze_epochs: int = 0           # the first epochs train only the new layers, on the frozen backbone
     train_crop: str = 'random'       # training crop: 'random', or 'center' (flip is the only augmentation, as in B-CNN)
-    rotate: float = 0.               # training images turn by a uniform random angle in ±this many degrees, black corners (DCL, PMG)
+    rotate: float = 0.               # training images turn by a uniform random angle in ±this many degrees, black corners (DCL)
+    norm: str = 'backbone'           # input normalization: 'backbone' (what its ImageNet weights expect) or 'half' (mean = std = 0.5, as PMG's code)
     label_smoothing: float = 0.
     valid: str|float = 'test'        # 'test' or a fraction of train held out per class
     seed: int = 42

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'CudaSpeedCallback', 'LossTermsCallback',
-           'term_history', 'batch_terms', 'RandomDraws', 'LabelsToModel', 'BatchRewrite', 'top5', 'mean_class_accuracy',
-           'OutputMetric', 'fgvc_metrics', 'fgvc_splitter', 'nesterov_step', 'NesterovSGD', 'fgvc_opt_func',
-           'lr_multiplier', 'ScheduleCallback', 'FreezeBackboneCallback', 'PhaseCallback', 'build_learner', 'base_lrs',
-           'TinyNet', 'OptionError', 'config_keys', 'split_config']
+           'term_history', 'batch_terms', 'RandomDraws', 'LabelsToModel', 'BatchRewrite', 'sub_step', 'top5',
+           'mean_class_accuracy', 'OutputMetric', 'fgvc_metrics', 'fgvc_splitter', 'nesterov_step', 'NesterovSGD',
+           'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback', 'FreezeBackboneCallback', 'PhaseCallback',
+           'build_learner', 'base_lrs', 'TinyNet', 'OptionError', 'config_keys', 'split_config']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, math
@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from fastai.callback.core import Callback
+from fastai.callback.core import Callback, CancelBackwardException, CancelStepException
 from fastai.callback.schedule import combined_cos
 from fastai.learner import Learner
 from fastai.metrics import AccumMetric, accuracy, top_k_accuracy
@@ -162,6 +162,14 @@ class BatchRewrite(Callback):
         self.learn.source_bs = find_bs(self.yb)
         xb, yb = self.rewrite(*self.xb, *self.yb, generator=getattr(self.learn, 'generator', None))
         self.learn.xb, self.learn.yb = tuple(xb), tuple(yb)
+
+# %% ../nbs/04_learner.ipynb #7a901312
+def sub_step(learn:Learner, loss:torch.Tensor):
+    "One more optimizer step inside a training batch: backward and step through fastai's events, then the gradients zeroed in place"
+    learn.loss_grad = loss                                          # fastai sets the batch's own loss here again before its step
+    learn._with_events(learn._backward, 'backward', CancelBackwardException)
+    learn._with_events(learn._step, 'step', CancelStepException)
+    learn.opt.zero_grad()                                           # fastai's Optimizer: `grad.zero_()`, the tensor stays (torch < 2.0)
 
 # %% ../nbs/04_learner.ipynb #c315fe90
 def top5(logits, targ):

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['denormalize', 'image_grid', 'short_name', 'show_preds', 'grad_cam', 'normalize_heat', 'overlay', 'where_it_looks',
            'pointing_game', 'map_peaks', 'nearest_visible_part', 'box_energy', 'localization_report', 'occlude',
-           'occlusion_report', 'confusion_pairs', 'show_pair', 'draw_boxes', 'pipeline_diagram']
+           'occlusion_report', 'confusion_pairs', 'show_pair', 'draw_boxes', 'draw_grid', 'pipeline_diagram']
 
 # %% ../nbs/05_viz.ipynb #48269ae7
 import math
@@ -204,6 +204,16 @@ def draw_boxes(ax, boxes, colors=None, labels=None, lw:float=1.5):
         c = (colors or ['yellow', 'cyan', 'magenta', 'lime'])[i % len(colors or 'abcd')]
         ax.add_patch(patches.Rectangle((x, y), w, h, fill=False, color=c, lw=lw))
         if labels: ax.text(x, y, labels[i], color=c, fontsize=7, va='bottom')
+    return ax
+
+# %% ../nbs/05_viz.ipynb #0377c51d
+def draw_grid(ax, n:int, size:int, labels=None, colors=None, fontsize=6):
+    "Cell borders of an n × n grid on an image of `size` px; optionally a label per cell, row by row; returns the axes"
+    for t in np.arange(1, n) * size / n: ax.axhline(t - .5, color='w', lw=.4); ax.axvline(t - .5, color='w', lw=.4)
+    for p, lab in enumerate(labels if labels is not None else []):
+        r, c = divmod(p, n)
+        ax.text((c + .5) * size / n, (r + .5) * size / n, str(lab), ha='center', va='center', fontsize=fontsize,
+                color=(colors[p] if colors is not None else 'w'), bbox=dict(boxstyle='round,pad=.1', fc='k', alpha=.8, lw=0))
     return ax
 
 # %% ../nbs/05_viz.ipynb #5f38c7d6

@@ -22,12 +22,12 @@ def test_paper_preset_one_step(slug, tmp_path):
     "The paper configuration (its backbone and input size) does one forward and backward pass at batch 2 (API-Net: 4) on the CPU"
     from fgvc_tutorial.core import get_method
     from fgvc_tutorial.data import fgvc_dls
-    from fgvc_tutorial.runs import fgvc_learner, backbone_stats
+    from fgvc_tutorial.runs import fgvc_learner, preset_stats
     from fgvc_tutorial.synth import SynthConfig, generate_synth
     p = get_method(slug).preset('paper')
     bs, kw = SMALLEST_BATCH.get(slug, (2, {}))
     data = generate_synth(SynthConfig(n_classes=2, n_train=bs // 2, n_test=1, size=64), tmp_path/'two')
-    dls = fgvc_dls(data, size=p.size, bs=bs, num_workers=0, stats=backbone_stats(p.arch))
+    dls = fgvc_dls(data, size=p.size, bs=bs, num_workers=0, stats=preset_stats(p))
     learn = fgvc_learner(slug, dls, 'paper', pretrained=False, method_kw=dict(p.method_kw, **kw))
     before = [q.detach().clone() for q in learn.model.parameters()]
     with learn.no_bar(), learn.no_logging(): learn.fit(1)
@@ -53,7 +53,7 @@ def test_method_options_do_not_take_preset_fields(tiny):
             assert not clash, f'{slug}: {part.__name__} takes {sorted(clash)}, which the preset also sets; rename the option'
 
 
-@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx', 'apinet', 'dcl'])
+@pytest.mark.parametrize('method', ['baseline', 'pc', 'wsdan', 'mcloss', 'sps', 'crossx', 'apinet', 'dcl', 'pmg'])
 def test_ddp_two_cpu_processes(tmp_path, tiny, method):
     "torchrun, 2 processes, gloo: both ranks end with identical weights; the frozen first epoch leaves the backbone as it was (API-Net: its weights)"
     env = dict(os.environ, OMP_NUM_THREADS='1')
