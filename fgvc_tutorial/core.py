@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['QUICK_DATA', 'SHORT_RUN', 'METHODS', 'DataError', 'set_seed', 'default_device', 'cache_dir', 'find_cub100',
-           'atomic_write', 'remove_stale_temps', 'file_lock', 'load_tensors', 'fgvc_info', 'Preset', 'cpu_presets',
-           'MethodInfo', 'register_method', 'get_method', 'list_methods']
+           'atomic_write', 'remove_stale_temps', 'file_lock', 'load_tensors', 'fgvc_info', 'numerics', 'Preset',
+           'cpu_presets', 'MethodInfo', 'register_method', 'get_method', 'list_methods']
 
 # %% ../nbs/00_core.ipynb #5c15033f
-import contextlib, fcntl, importlib, os, pickle, pkgutil, random, re, sys, tempfile
+import contextlib, fcntl, importlib, os, pickle, pkgutil, platform, random, re, sys, tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable
@@ -126,6 +126,18 @@ def fgvc_info()->dict:
     return {'fgvc_tutorial': __version__, 'python': sys.version.split()[0], 'torch': torch.__version__,
             'torchvision': torchvision.__version__, 'fastai': fastai.__version__, 'device': str(dev),
             'gpu': torch.cuda.get_device_name() if dev.type == 'cuda' else None, 'cpus': os.cpu_count()}
+
+def _cpu_model()->str:
+    try: names = re.findall(r'^model name\s*:\s*(.+)$', Path('/proc/cpuinfo').read_text(), re.M)
+    except OSError: names = []
+    return names[0].strip() if names else (platform.processor() or platform.machine())
+
+def numerics(device='cpu')->str:
+    "What fixes a seeded run's exact numbers besides the code: the processor and the vector instructions torch uses on it (or the GPU), the thread count, torch's version"
+    dev = torch.device(device)
+    hw = (torch.cuda.get_device_name(dev) if dev.type == 'cuda'
+          else f'{_cpu_model()}, {torch.backends.cpu.get_cpu_capability()}, {torch.get_num_threads()} threads')
+    return f'{hw}, torch {torch.__version__}'
 
 # %% ../nbs/00_core.ipynb #cbfb51a1
 @dataclass

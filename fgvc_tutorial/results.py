@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['training_throughput', 'StepTimerCallback', 'step_time', 'step_time_ratio', 'results_dir', 'save_result',
-           'load_result', 'save_predictions', 'load_predictions', 'results_table', 'preset_table']
+           'load_result', 'save_predictions', 'load_predictions', 'results_table', 'preset_table', 'accuracy_se',
+           'above_chance', 'within_noise', 'same_numerics', 'check_replay']
 
 # %% ../nbs/08_results.ipynb #f4966619
-import json, os, time
+import json, math, os, time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import torch.nn.functional as F
 from fastai.callback.core import Callback, CancelFitException
 from fastai.learner import Learner
 
-from .core import atomic_write, default_device, get_method, set_seed
+from .core import atomic_write, default_device, get_method, numerics, set_seed
 from .learner import logits_of
 
 # %% ../nbs/08_results.ipynb #5ebfa8ea
@@ -120,7 +121,7 @@ def load_predictions(slug:str, preset:str, start=None)->dict|None:
 def _fmt(r): return '–' if r is None else f"{r['top1']:.1f}"
 
 def _provenance(name:str, r:dict)->str:
-    return (f"{name}: seed {r.get('seed', '?')}, commit {r.get('commit') or 'not recorded'}, {r['device']}, {r['date']}, "
+    return (f"{name}: seed {r.get('seed', '?')}, commit {r.get('commit') or 'not recorded'}, {r.get('numerics') or r['device']}, {r['date']}, "
             f"{r['train_seconds']:.0f} s of training at {r['images_per_second']:.0f} img/s" + (f"; {r['note']}" if r.get('note') else ''))
 
 def results_table(slug:str, runs:dict|None=None, start=None)->str:
@@ -148,3 +149,31 @@ def preset_table(preset:str='real', slugs=None, start=None)->str:
         rows.append(f"| {s} | {info.year} | {r['data']} | {r['backbone']} | {r['size']} | {r['epochs']} | {r['top1']:.1f} | {r['top5']:.1f} "
                     f"| {r['train_seconds'] / 60:.0f} min | {r['images_per_second']} | {r['device']}, {r['date']} |")
     return '\n'.join(rows)
+
+# %% ../nbs/08_results.ipynb #d94cce5d
+def accuracy_se(top1:float, n_images:int)->float:
+    "Binomial standard error, in points, of a top-1 of `top1` % measured on `n_images` test images"
+    p = min(max(top1 / 100, 1 / n_images), 1 - 1 / n_images)     # at 0 % or 100 %: still one image's worth of noise
+    return 100 * math.sqrt(p * (1 - p) / n_images)
+
+def above_chance(top1:float, n_classes:int, n_images:int, z:float=4.)->bool:
+    "Whether `top1` % lies more than `z` standard errors of a guessing model above chance, 100/`n_classes` %"
+    chance = 100 / n_classes
+    return top1 > chance + z * accuracy_se(chance, n_images)
+
+def within_noise(a:float, b:float, n_images:int, z:float=3.)->bool:
+    "Whether two top-1s (%) on `n_images` test images each differ by at most `z` standard errors of their difference"
+    return abs(a - b) <= z * math.hypot(accuracy_se(a, n_images), accuracy_se(b, n_images))
+
+def same_numerics(made:dict)->bool:
+    "Whether the result `made` was computed with this process's `numerics`, so that a seeded run replays it to the bit"
+    return made.get('numerics') == numerics()
+
+def check_replay(this:float, stored:float, made:dict, n_images:int, what:str='top-1'):
+    "Assert that this run's `this` reproduces `stored`, from result file `made`: exactly on its machine, within noise elsewhere"
+    if same_numerics(made):
+        if this != stored: raise AssertionError(f"{what} {this} here but {stored} in the result file, made with the same numerics "
+                                                f"({made['numerics']}): the code path changed since; re-run the slow cell that writes it")
+    elif not within_noise(this, stored, n_images):
+        raise AssertionError(f"{what} {this} here against {stored} in the result file (made on {made.get('numerics') or made.get('device')}): "
+                             f"more than seed noise apart on {n_images} images")

@@ -27,8 +27,8 @@ from fastai.vision.core import imagenet_stats
 from fastcore.foundation import L
 from fastcore.xtras import ContextManagers
 
-from .core import (DataError, Preset, atomic_write, default_device, get_method, load_tensors, remove_stale_temps,
-                                set_seed)
+from .core import (DataError, Preset, atomic_write, default_device, get_method, load_tensors, numerics,
+                                remove_stale_temps, set_seed)
 from .learner import (ScheduleCallback, _mean_class_accuracy, base_lrs, build_learner, logits_of, split_config,
                                    top5)
 
@@ -290,7 +290,7 @@ def _summary(learn, p:Preset, metrics:dict, epochs:int)->dict:
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu ({torch.get_num_threads()} threads)'
     return dict(method=learn.method, backbone=p.arch, data=str(p.data), data_kw=p.data_kw, size=p.size, epochs=epochs, **metrics,
                 n_classes=learn.dls.c, n_train=len(learn.dls.train_ds), train_seconds=round(learn.train_seconds, 1),
-                images_per_second=round(learn.train_images / max(learn.train_seconds, 1e-9), 1), device=name,
+                images_per_second=round(learn.train_images / max(learn.train_seconds, 1e-9), 1), device=name, numerics=numerics(dev),
                 version=fgvc_tutorial.__version__, commit=git_commit(), seed=p.seed, date=time.strftime('%Y-%m-%d'))
 
 def fgvc_train(method:str, preset:str='quick',
