@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['training_throughput', 'StepTimerCallback', 'step_time', 'step_time_ratio', 'results_dir', 'save_result',
            'load_result', 'save_predictions', 'load_predictions', 'results_table', 'preset_table', 'accuracy_se',
-           'above_chance', 'within_noise', 'same_numerics', 'check_replay']
+           'above_chance', 'within_noise', 'above', 'same_numerics', 'check_replay']
 
 # %% ../nbs/08_results.ipynb #f4966619
 import json, math, os, time
@@ -164,6 +164,10 @@ def above_chance(top1:float, n_classes:int, n_images:int, z:float=4.)->bool:
 def within_noise(a:float, b:float, n_images:int, z:float=3.)->bool:
     "Whether two top-1s (%) on `n_images` test images each differ by at most `z` standard errors of their difference"
     return abs(a - b) <= z * math.hypot(accuracy_se(a, n_images), accuracy_se(b, n_images))
+
+def above(a:float, b:float, n_images:int, z:float=2.)->bool:
+    "Whether top-1 `a` (%) beats `b` by more than `z` standard errors of their difference, on `n_images` test images each"
+    return a - b > z * math.hypot(accuracy_se(a, n_images), accuracy_se(b, n_images))
 
 def same_numerics(made:dict)->bool:
     "Whether the result `made` was computed with this process's `numerics`, so that a seeded run replays it to the bit"
