@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'FGVCOut', 'as_out', 'logits_of', 'FGVCLoss', 'OutputCallback', 'CudaSpeedCallback', 'LossTermsCallback',
-           'term_history', 'batch_terms', 'RandomDraws', 'LabelsToModel', 'BatchRewrite', 'sub_step', 'top5',
-           'mean_class_accuracy', 'OutputMetric', 'fgvc_metrics', 'fgvc_splitter', 'nesterov_step', 'NesterovSGD',
-           'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback', 'FreezeBackboneCallback', 'PhaseCallback',
-           'build_learner', 'base_lrs', 'TinyNet', 'OptionError', 'config_keys', 'split_config']
+           'term_history', 'batch_terms', 'RandomDraws', 'LabelsToModel', 'BatchRewrite', 'reach_all_outputs',
+           'sub_step', 'top5', 'mean_class_accuracy', 'OutputMetric', 'fgvc_metrics', 'fgvc_splitter', 'nesterov_step',
+           'NesterovSGD', 'fgvc_opt_func', 'lr_multiplier', 'ScheduleCallback', 'FreezeBackboneCallback',
+           'PhaseCallback', 'build_learner', 'base_lrs', 'TinyNet', 'OptionError', 'config_keys', 'split_config']
 
 # %% ../nbs/04_learner.ipynb #0eada56e
 import inspect, math
@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel
 from fastai.callback.core import Callback, CancelBackwardException, CancelStepException
 from fastai.callback.schedule import combined_cos
 from fastai.learner import Learner
@@ -164,9 +165,21 @@ class BatchRewrite(Callback):
         self.learn.xb, self.learn.yb = tuple(xb), tuple(yb)
 
 # %% ../nbs/04_learner.ipynb #7a901312
-def sub_step(learn:Learner, loss:torch.Tensor):
+def _output_tensors(out)->list:
+    "Every tensor in a model output: a tensor, or one nested in dicts (`FGVCOut`), lists and tuples"
+    if isinstance(out, torch.Tensor): return [out]
+    if isinstance(out, dict): out = list(out.values())
+    return [t for o in out for t in _output_tensors(o)] if isinstance(out, (list, tuple)) else []
+
+def reach_all_outputs(learn:Learner, out):
+    "Under DDP, 0 × the sum of every tensor in the model output `out`, to add to a loss that reads only part of it; else 0"
+    if not isinstance(learn.model, DistributedDataParallel): return 0.
+    return sum(0. * t.float().sum() for t in _output_tensors(out) if t.requires_grad)
+
+def sub_step(learn:Learner, loss:torch.Tensor,
+             out=None):  # the step's model output: under DDP, `reach_all_outputs` joins the loss
     "One more optimizer step inside a training batch: backward and step through fastai's events, then the gradients zeroed in place"
-    learn.loss_grad = loss                                          # fastai sets the batch's own loss here again before its step
+    learn.loss_grad = loss + reach_all_outputs(learn, out)         # fastai sets the batch's own loss here again before its step
     learn._with_events(learn._backward, 'backward', CancelBackwardException)
     learn._with_events(learn._step, 'step', CancelStepException)
     learn.opt.zero_grad()                                           # fastai's Optimizer: `grad.zero_()`, the tensor stays (torch < 2.0)
