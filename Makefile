@@ -22,7 +22,7 @@ run: venv
 
 test: venv $(MATHJAX)
 	PATH=$(abspath $(BIN)):$$PATH bash tools/ci_sync.sh
-	PATH=$(abspath $(BIN)):$$PATH bash tools/nbtest_timed.sh   # one torch thread per notebook, two at a time; fails above 200 s each
+	PATH=$(abspath $(BIN)):$$PATH bash tools/nbtest_timed.sh   # one torch thread per notebook, two at a time, no loader processes; fails above 200 s each
 	$(BIN)/pytest -q tests/
 
 $(MATHJAX):

@@ -163,12 +163,14 @@ class Preset:
     head_wd: float|None = None       # weight decay of the new layers (None: `wd`)
     freeze_epochs: int = 0           # the first epochs train only the new layers, on the frozen backbone
     train_crop: str = 'random'       # training crop: 'random', or 'center' (flip is the only augmentation, as in B-CNN)
+    crop_pad: int = 0                # zero-pad the resized training image by this many pixels a side before the random crop (PMG)
     rotate: float = 0.               # training images turn by a uniform random angle in ±this many degrees, black corners (DCL)
     norm: str = 'backbone'           # input normalization: 'backbone' (what its ImageNet weights expect) or 'half' (mean = std = 0.5, as PMG's code)
     label_smoothing: float = 0.
     valid: str|float = 'test'        # 'test' or a fraction of train held out per class
     seed: int = 42
     compile: bool = False            # torch.compile the model (CUDA; pays off on long runs)
+    num_workers: int|None = None     # data-loader worker processes (None: `data.default_workers()`); 0 loads in the training process
     data_kw: dict = field(default_factory=dict)    # reader options, e.g. `n_classes` of the synthetic set
     method_kw: dict = field(default_factory=dict)  # options of the method's learner factory
 

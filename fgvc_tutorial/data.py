@@ -6,9 +6,10 @@
 __all__ = ['CUB_REQUIRED', 'CARS_LAYOUT', 'AIRCRAFT_BANNER', 'AIRCRAFT_LEVELS', 'READERS', 'ARCHIVES', 'NOT_DOWNLOADABLE',
            'FGVCData', 'read_table', 'id_map', 'check_same_ids', 'to_float', 'check_images', 'open_image', 'cub_root',
            'read_cub', 'read_nabirds', 'read_cars', 'read_aircraft', 'read_flowers', 'read_dogs', 'read_image_folder',
-           'detect_format', 'read_dataset', 'show_record', 'stratified_holdout', 'fgvc_dls', 'decode_points',
-           'ClassBalancedSampler', 'world_size', 'ClassBalancedDL', 'train_labels', 'class_balanced', 'loader_speed',
-           'Archive', 'file_digest', 'check_archive', 'download_file', 'safe_extract', 'download_dataset']
+           'detect_format', 'read_dataset', 'show_record', 'stratified_holdout', 'PaddedRandomCrop', 'default_workers',
+           'fgvc_dls', 'decode_points', 'ClassBalancedSampler', 'world_size', 'ClassBalancedDL', 'train_labels',
+           'class_balanced', 'loader_speed', 'Archive', 'file_digest', 'check_archive', 'download_file', 'safe_extract',
+           'download_dataset']
 
 # %% ../nbs/01_data.ipynb #0a08ff16
 import os, warnings, xml.etree.ElementTree as ET
@@ -23,12 +24,14 @@ from PIL import Image
 from .core import DataError, find_cub100
 
 # %% ../nbs/01_data.ipynb #dbce57e7
+import random
+from fastcore.basics import fastuple
 with warnings.catch_warnings():
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
     from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
     from fastai.data.core import DataLoaders, TfmdDL
     from fastai.data.transforms import IntToFloatTensor, Normalize
-    from fastai.vision.augment import Resize, RandomCrop, CropPad, FlipItem, ResizeMethod, Rotate
+    from fastai.vision.augment import Resize, RandomCrop, CropPad, FlipItem, ResizeMethod, Rotate, _get_sz
     from fastai.vision.core import PILImage, TensorPoint, PointScaler, imagenet_stats
 
 # %% ../nbs/01_data.ipynb #3e8c1a54
@@ -540,10 +543,27 @@ def _flip(p:float=.5)->FlipItem:
     f = FlipItem(p); f.order = 2
     return f
 
-def _train_crop(kind:str, size:int):
-    "fastai's `RandomCrop` (random when training, centred when validating) or `CropPad` (centred always)"
+class PaddedRandomCrop(RandomCrop):
+    "Training: a random crop of the image zero-padded by `pad` pixels on each side (torchvision's `RandomCrop(size, padding=pad)`); validation: the centre crop, unpadded"
+    def __init__(self, size, pad:int=0, **kwargs): super().__init__(size, **kwargs); self.pad = pad
+    def before_call(self, b, split_idx:int):
+        if split_idx or not self.pad: return super().before_call(b, split_idx)   # pad 0 draws exactly as `RandomCrop`
+        self.orig_sz = _get_sz(b)
+        spare = [o - s for o, s in zip(self.orig_sz, self.size)]      # per axis; the top-left corner may fall in the padding
+        self.tl = fastuple(*(random.randint(-self.pad, d + self.pad) for d in spare))
+
+def default_workers()->int:
+    "Loader processes when none are asked for: env `FGVC_NUM_WORKERS` if set (`make test` sets 0), else the CPU count"
+    env = os.environ.get('FGVC_NUM_WORKERS', '').strip()
+    if not env: return os.cpu_count() or 1
+    if not env.isdigit(): raise ValueError(f'FGVC_NUM_WORKERS must be a whole number of loader processes >= 0, got {env!r}')
+    return int(env)
+
+def _train_crop(kind:str, size:int, pad:int=0):
+    "A random crop when training (from the image zero-padded by `pad` pixels) and a centred one when validating, or `CropPad` (centred always)"
     if kind not in ('random', 'center'): raise ValueError(f"train_crop must be 'random' or 'center', got {kind!r}")
-    return RandomCrop(size) if kind == 'random' else CropPad(size)
+    if pad < 0 or (pad and kind == 'center'): raise ValueError(f"crop_pad must be >= 0 and needs train_crop='random', got {pad} with {kind!r}")
+    return PaddedRandomCrop(size, pad) if kind == 'random' else CropPad(size)
 
 def _rotation(degrees:float)->list:
     "fastai's `Rotate` as torchvision's `RandomRotation(degrees)` draws it: every training image, uniform angle, zero fill, nearest pixel"
@@ -555,11 +575,12 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
              bs:int=32,                 # batch size
              valid='test',              # 'test': official test split; a float: that fraction of train, per class
              seed:int=42,               # seed of the held-out split and of the shuffling
-             num_workers:int|None=None, # loader processes; default: the CPU count
+             num_workers:int|None=None, # loader processes; default: `default_workers()`
              with_parts:bool=False,     # also yield parts and box as points, and their visibility
              stats=imagenet_stats,      # normalization (mean, std); e.g. ([.5]*3, [.5]*3) for backbones trained so
              resize_ratio:float=1.14,   # squish-resize to size × this before the crop (512/448 in most papers)
              train_crop:str='random',   # 'random' crop for training, or 'center' (then flip is the only augmentation)
+             crop_pad:int=0,            # training only: zero-pad the resized image by this many pixels a side before the random crop (PMG)
              rotate:float=0.,           # training only: turn each image by a uniform angle in ±rotate degrees, black corners, nearest pixel
              skip_bad_images:bool=False, # first decode every image and leave out those that fail, with a warning
              device=None, **kwargs)->DataLoaders:
@@ -586,10 +607,10 @@ def fgvc_dls(source,                    # 'synth', 'cub100', a dataset folder, o
         getters += [partial(_geometry, data), partial(_visibility, data)]
     dblock = DataBlock(blocks=blocks, getters=getters, n_inp=1,
                        splitter=lambda items: (list(range(len(fit_idx))), list(range(len(fit_idx), len(items)))),
-                       item_tfms=[Resize(round(size*resize_ratio), method=ResizeMethod.Squish), _train_crop(train_crop, size), _flip()],
+                       item_tfms=[Resize(round(size*resize_ratio), method=ResizeMethod.Squish), _train_crop(train_crop, size, crop_pad), _flip()],
                        batch_tfms=_rotation(rotate) + ([Normalize.from_stats(*stats)] if stats else []))
     dls = dblock.dataloaders(np.concatenate([fit_idx, valid_idx]).tolist(), bs=bs, seed=seed, device=device,
-                             num_workers=os.cpu_count() if num_workers is None else num_workers, **kwargs)
+                             num_workers=default_workers() if num_workers is None else num_workers, **kwargs)
     if not len(train_idx): dls.loaders[0] = dls.train.new(dataset=dls.train_ds.new_empty())   # no training images: an empty loader
     dls.data, dls.test_idx = data, (np.flatnonzero(~data.is_train) if valid != 'test' else None)
     return dls

@@ -144,11 +144,7 @@ def ddp_ctx(learn:Learner):
     from fastai.distributed import DistributedDL
     if not torch.cuda.is_available(): DistributedDL._broadcast = _broadcast_cpu
     else: learn.model = sync_batchnorm(learn.model)          # before fastai wraps it; fastai's own conversion is torch's
-    kw = {}
-    if getattr(learn, 'find_unused_parameters', False):      # a method whose extra steps leave parts of the model without gradient (PMG)
-        from accelerate.utils import DistributedDataParallelKwargs
-        kw['kwargs_handlers'] = [DistributedDataParallelKwargs(find_unused_parameters=True)]
-    return learn.distrib_ctx(sync_bn=False, cpu=not torch.cuda.is_available(), **kw)
+    return learn.distrib_ctx(sync_bn=False, cpu=not torch.cuda.is_available())
 
 def is_main_process()->bool: return int(os.environ.get('RANK', '0')) == 0
 
@@ -211,14 +207,15 @@ def preset_stats(p:Preset)->tuple:
     if p.norm not in NORMS: raise ValueError(f'norm must be one of {NORMS}, got {p.norm!r}')
     return backbone_stats(p.arch) if p.norm == 'backbone' else ([.5] * 3, [.5] * 3)
 
-def preset_dls(p:Preset, num_workers:int|None=None,
+def preset_dls(p:Preset, num_workers:int|None=None,   # default: the preset's `num_workers`
                skip_bad_images:bool=False, # decode every image first and leave out those that fail (`fgvc_dls`)
                **kwargs):
     "The DataLoaders a preset trains on"
     from fgvc_tutorial.data import fgvc_dls, read_dataset
     data = read_dataset(p.data, check='none' if skip_bad_images else 'exists', **p.data_kw)
     return fgvc_dls(data, size=p.size, bs=p.bs, valid=p.valid, seed=p.seed, resize_ratio=p.resize_ratio, skip_bad_images=skip_bad_images,
-                    stats=preset_stats(p), train_crop=p.train_crop, rotate=p.rotate, num_workers=num_workers, **kwargs)
+                    stats=preset_stats(p), train_crop=p.train_crop, crop_pad=p.crop_pad, rotate=p.rotate,
+                    num_workers=p.num_workers if num_workers is None else num_workers, **kwargs)
 
 _TRAIN_KEYS = [k for k in inspect.signature(build_learner).parameters if k in Preset.__dataclass_fields__]   # preset fields `build_learner` takes
 

@@ -4,7 +4,7 @@
 set -uo pipefail
 LIMIT=${NB_TIME_LIMIT:-200}
 log=$(mktemp)
-OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing "$@" 2>&1 | tee "$log"
+FGVC_NUM_WORKERS=0 OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing "$@" 2>&1 | tee "$log"   # no loader processes beside the two notebooks
 rc=${PIPESTATUS[0]}
 echo; echo "notebook test times (limit ${LIMIT} s):"
 awk -v lim="$LIMIT" '/\.ipynb: [0-9]+ secs$/ { t=$(NF-1); printf "  %-24s %5d s%s\n", $1, t, (t>lim ? "  OVER THE LIMIT" : "") }' "$log"
