@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from fastai.callback.core import Callback
 from ..backbones import create_backbone
 from ..core import MethodInfo, Preset, SHORT_RUN, cpu_presets, register_method
-from ..learner import FGVCLoss, FGVCOut, as_out, build_learner, split_config, sub_step
+from ..learner import FGVCLoss, FGVCOut, as_out, build_learner, reach_all_outputs, split_config, sub_step
 from ..ops import shuffle_cells
 
 # %% ../../nbs/22_pmg.ipynb #ad4fc812
@@ -117,10 +117,13 @@ class ProgressiveSteps(Callback):
         x, y = self.xb[0], self.yb[0]; self.extra = 0.
         for k, n in enumerate(self.grids):
             xk = jigsaw(x, n, self.permutation, self.learn.generator)[0] if n > 1 else x
-            loss = self.learn.loss_func.step_loss(self.learn.model(xk), y, k)      # a full forward: every BatchNorm sees the jigsaw
-            sub_step(self.learn, loss); self.extra += loss.detach()
+            out = self.learn.model(xk)                                   # a full forward: every BatchNorm sees the jigsaw
+            loss = self.learn.loss_func.step_loss(out, y, k)
+            sub_step(self.learn, loss, out); self.extra += loss.detach()
     def after_loss(self):                   # the logged training loss is the four steps' sum, as the code's "Loss"
-        if self.training: self.learn.loss = self.learn.loss + self.extra
+        if not self.training: return
+        self.learn.loss = self.learn.loss + self.extra
+        self.learn.loss_grad = self.learn.loss_grad + reach_all_outputs(self.learn, self.pred)   # DDP: the stage heads get zeros
 
 # %% ../../nbs/22_pmg.ipynb #c162c59a
 def pmg_learner(dls, grids=(8, 4, 2), permutation:str='cycle',   # see `ProgressiveSteps`
@@ -130,7 +133,6 @@ def pmg_learner(dls, grids=(8, 4, 2), permutation:str='cycle',   # see `Progress
     cbs = [ProgressiveSteps(grids, permutation)] + list(rest.pop('cbs', None) or [])
     learn = build_learner(dls, pmg_model(dls.c, **model_kw), loss_func=PMGLoss(**loss_kw), cbs=cbs,
                           heads=rest.pop('heads', STAGES + ('concat',)), **rest)
-    learn.find_unused_parameters = True     # DDP: each extra step leaves some heads (and deeper stages) without gradient
     return learn
 
 # %% ../../nbs/22_pmg.ipynb #0671d545
@@ -142,8 +144,9 @@ PMG = register_method(MethodInfo(
     learner=pmg_learner, model=pmg_model,
     paper_url='https://arxiv.org/abs/2003.03836', code_url='https://github.com/PRIS-CV/PMG-Progressive-Multi-Granularity-Training',
     summary='Heads on the last three stages train in turn on jigsaw puzzles of the image, fine to coarse, then a head on all three on the intact image: four optimizer steps per batch',
-    presets=dict(quick=_cpu['quick'].replace(size=64, method_kw=dict(widths=LITE0_WIDTHS)),
+    presets=dict(quick=_cpu['quick'].replace(size=64, num_workers=0, method_kw=dict(widths=LITE0_WIDTHS)),
                  real=_cpu['real'].replace(method_kw=dict(widths=LITE0_WIDTHS)),
-                 paper=Preset(data='CUB_200_2011', arch='resnet50', size=448, resize_ratio=550/448, epochs=200, bs=16, norm='half', **OFFICIAL_PMG)),
+                 paper=Preset(data='CUB_200_2011', arch='resnet50', size=448, resize_ratio=550/448, crop_pad=8, epochs=200, bs=16, norm='half',
+                              **OFFICIAL_PMG)),
     reported=[dict(dataset=d, backbone='resnet50', size=448, top1=t, model='PMG, ResNet-50 (the combined prediction, we believe)', source='paper, results table as summarised in papers/pmg.md §8 (table not re-read here)')
               for d, t in (('CUB-200-2011', 89.6), ('Stanford Cars', 95.1), ('FGVC-Aircraft', 93.4))]))
