@@ -39,6 +39,11 @@ def backbone_passes(learn)->dict:
 
 def n_params(model)->int: return sum(p.numel() for p in model.parameters())
 
+def steady_step_time(learn, epochs:int, steps:int=3, warmup:int=1)->float:
+    "`results.step_time` in the last epoch of an `epochs`-long run: past frozen warm-ups (`freeze_epochs`, API-Net's) and early phases"
+    learn.epoch_offset, learn.total_epochs = epochs - 1, epochs    # what `FreezeBackboneCallback` and `PhaseCallback` read the run's position from
+    return step_time(learn, steps=steps, warmup=warmup)
+
 # ---- seeded accuracy runs
 def _mean_sd(vals:list)->tuple:
     vals = [v for v in vals if v is not None]
@@ -89,7 +94,7 @@ def bench_cost(slug:str, p, rounds:int=2, steps:int=3, device=None)->dict:
     for r in range(rounds):
         t = {}
         for name in (('baseline', 'method') if r % 2 == 0 else ('method', 'baseline')):
-            set_seed(p.seed); t[name] = step_time((make_base if name == 'baseline' else make)(), steps=steps)
+            set_seed(p.seed); t[name] = steady_step_time((make_base if name == 'baseline' else make)(), p.epochs, steps=steps)
         times.append((t['baseline'], t['method']))
     b, m = (float(np.mean(x)) for x in zip(*times))
     return dict(res, baseline_step_s=round(b, 4), step_s=round(m, 4), step_time_ratio=round(m / b, 2),
@@ -114,10 +119,10 @@ def _free(dev):
     import gc; gc.collect()
     if dev.type == 'cuda': torch.cuda.empty_cache()
 
-def _timed_step(learn, steps:int, warmup:int, dev)->tuple:
+def _timed_step(learn, epochs:int, steps:int, warmup:int, dev)->tuple:
     "(median step seconds, peak device memory in GB or None) of a fresh learner"
     if dev.type == 'cuda': torch.cuda.synchronize(dev); torch.cuda.reset_peak_memory_stats(dev)
-    t = step_time(learn, steps=steps, warmup=warmup)
+    t = steady_step_time(learn, epochs, steps=steps, warmup=warmup)
     return t, (round(torch.cuda.max_memory_allocated(dev) / 2**30, 2) if dev.type == 'cuda' else None)
 
 def speed_one(slug:str, dev, preset:str='paper', steps:int=10, warmup:int=3, rounds:int=2, size:int|None=None, bs:int|None=None,
@@ -133,7 +138,7 @@ def speed_one(slug:str, dev, preset:str='paper', steps:int=10, warmup:int=3, rou
         for name in (('baseline', 'method') if r % 2 == 0 else ('method', 'baseline')):
             set_seed(p.seed); learn = make[name]()
             if r == 0 and name == 'method': extra = dict(params=n_params(learn.model))
-            t, m = _timed_step(learn, steps, warmup, dev); times[name].append(t); mem[name] = m
+            t, m = _timed_step(learn, p.epochs, steps, warmup, dev); times[name].append(t); mem[name] = m
             del learn; _free(dev)
     set_seed(p.seed); learn = make['method'](); extra['backbone_passes'] = backbone_passes(learn); del learn; _free(dev)
     m, b = float(np.mean(times['method'])), float(np.mean(times['baseline']))
@@ -201,15 +206,92 @@ def speed_line(r:dict)->str:
             f"step {r['step_time_ratio']:.2f}x the baseline's, peak {r['peak_memory_gb'] if r['peak_memory_gb'] is not None else '–'} GB ({r['seconds']:.0f} s)")
 
 def speed_table(rows:list)->str:
-    "The speed run as a text table: images/s, the ratio to the baseline in the same run, peak memory, passes, one real epoch"
+    "The speed run as a text table: images/s, the ratio to the baseline in the same run, peak memory, passes, one real epoch; failures below it"
     head = ('method', 'backbone', 'px', 'batch', 'img/s', 'baseline img/s', 'ratio', 'peak GB', 'passes', 'real 1 ep top-1', 'real img/s')
     def cells(r):
-        if 'error' in r: return (r['method'], 'failed: ' + r['error'][:60]) + ('',) * 9
         re_ = r.get('real_epoch') or {}
         return (r['method'], r['backbone'], str(r['size']), str(r['bs']), f"{r['images_per_second']:.1f}", f"{r['baseline_images_per_second']:.1f}",
                 f"{r['step_time_ratio']:.2f}", '–' if r['peak_memory_gb'] is None else f"{r['peak_memory_gb']:.1f}",
                 f"{r['backbone_passes']['train']:g}/{r['backbone_passes']['test']:g}",
                 f"{re_['top1']:.1f}" if 'top1' in re_ else '–', f"{re_['images_per_second']:.0f}" if 'top1' in re_ else '–')
-    rows_ = [head] + [cells(r) for r in rows]
+    rows_ = [head] + [cells(r) for r in rows if 'error' not in r]
     w = [max(len(c[i]) for c in rows_) for i in range(len(head))]
-    return '\n'.join('  '.join(c.ljust(n) for c, n in zip(row, w)).rstrip() for row in rows_)
+    lines = ['  '.join(c.ljust(n) for c, n in zip(row, w)).rstrip() for row in rows_]
+    return '\n'.join(lines + [f"{r['method']}: failed: {r['error']}" for r in rows if 'error' in r])
+
+# ---- the leaderboard
+def load_bench(slug:str, kind:str, start=None)->dict|None:
+    "A bench result file (`kind`: 'quick', 'real', ...), or None"
+    path = bench_file(slug, kind, results_dir(start))
+    return json.loads(path.read_text()) if path.is_file() else None
+
+def load_speed(slug:str, kind:str='gpu', start=None)->dict|None:
+    "The speed run's file of `slug` (`kind` 'gpu', or 'cpu-bench'), or None"
+    path = results_dir(start)/f'{slug}-speed-{kind}.json'
+    return json.loads(path.read_text()) if path.is_file() else None
+
+def mean_se(r:dict, key:str='top1')->float:
+    "Standard error of a bench file's mean `key`: seed-to-seed sd / √seeds, or the binomial error of one run's top-1"
+    sd, n = r.get(f'{key}_sd'), len(r.get('runs', [])) or 1
+    return sd / math.sqrt(n) if sd is not None else accuracy_se(r[key], r['n_images'])
+
+def versus(a:float, a_se:float, b:float, b_se:float, z:float=2.)->str:
+    "'above', 'below', or 'level' (inside `z` standard errors of the difference: seed noise)"
+    d, se = a - b, math.hypot(a_se, b_se)
+    return 'level' if abs(d) <= z * se else ('above' if d > 0 else 'below')
+
+def paper_reported(slug:str)->dict|None:
+    "The paper's own CUB-200-2011 top-1 with the backbone of our `paper` preset, from the registry"
+    info = get_method(slug); arch = info.presets['paper'].arch if 'paper' in info.presets else None
+    return next((x for x in info.reported if x['dataset'] == 'CUB-200-2011' and x['backbone'] == arch), None)
+
+def leaderboard(preset:str='quick', slugs=None, start=None):
+    "One row per method with a bench file: accuracy over seeds with its noise label, cost, localisation, the real run and the paper's own number"
+    import pandas as pd
+    base, base_real = load_bench('baseline', preset, start), load_result('baseline', 'real', start)
+    rows = []
+    for s in slugs or list_methods():
+        if (r := load_bench(s, preset, start)) is None: continue
+        real, gpu, rep = load_result(s, 'real', start), load_speed(s, 'gpu', start), paper_reported(s)
+        rows.append(dict(
+            method=s, year=get_method(s).year, size=r['size'], seeds=len(r['runs']),
+            top1=r['top1'], top1_sd=r['top1_sd'], top1_se=mean_se(r),
+            vs_baseline='(baseline)' if s == 'baseline' else versus(r['top1'], mean_se(r), base['top1'], mean_se(base)) if base else None,
+            top5=r['top5'], mean_class=r['mean_class_accuracy'], images_per_second=r['images_per_second'],
+            step_ratio=r['step_time_ratio'], params_m=round(r['params'] / 1e6, 2),
+            passes=f"{r['backbone_passes']['train']:g} / {r['backbone_passes']['test']:g}",
+            pointing=r.get('pointing_game'), pointing_sd=r.get('pointing_game_sd'), box_energy=r.get('box_energy'),
+            box_energy_sd=r.get('box_energy_sd'), box_area=r.get('box_area'),
+            real_top1=real['top1'] if real else None,
+            real_vs_baseline=None if not (real and base_real) or s == 'baseline' else
+                versus(real['top1'], accuracy_se(real['top1'], real['n_images']), base_real['top1'], accuracy_se(base_real['top1'], base_real['n_images'])),
+            gpu_ratio=gpu.get('step_time_ratio') if gpu else None, gpu_images_per_second=gpu.get('images_per_second') if gpu else None,
+            gpu_peak_gb=gpu.get('peak_memory_gb') if gpu else None,
+            paper_top1=rep['top1'] if rep else None, paper_backbone=rep['backbone'] if rep else None))
+    return pd.DataFrame(rows)
+
+def _pm(m, sd, digits=1): return '–' if m is None else f'{m:.{digits}f}' + (f' ± {sd:.{digits}f}' if sd is not None else '')
+def _or_dash(v, fmt='{}'): return '–' if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v)
+
+def leaderboard_markdown(df)->str:
+    "The leaderboard as a Markdown table; the paper's own numbers stand in the last column, apart from ours"
+    head = ['method', 'year', 'quick top-1 % (mean ± sd)', 'vs baseline', 'top-5 %', 'mean-class %', 'img/s (CPU)', 'step ratio',
+            'params (M)', 'passes train / test', 'pointing game', 'box energy', 'real top-1 %', 'real vs baseline', '‖ paper, CUB (backbone)']
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    for r in df.to_dict('records'):
+        lines.append('| ' + ' | '.join([r['method'], str(r['year']), _pm(r['top1'], r['top1_sd']), r['vs_baseline'] or '–', _or_dash(r['top5'], '{:.1f}'),
+            _or_dash(r['mean_class'], '{:.1f}'), _or_dash(r['images_per_second'], '{:.0f}'), _or_dash(r['step_ratio'], '{:.2f}'), f"{r['params_m']:.2f}",
+            r['passes'], _pm(r['pointing'], r['pointing_sd'], 2), _pm(r['box_energy'], r['box_energy_sd'], 2), _or_dash(r['real_top1'], '{:.1f}'),
+            r['real_vs_baseline'] or ('(baseline)' if r['method'] == 'baseline' else '–'),
+            f"{r['paper_top1']} ({r['paper_backbone']})" if r['paper_top1'] is not None else '–']) + ' |')
+    return '\n'.join(lines)
+
+def accuracy_table(rows:list)->str:
+    "`fgvc bench --preset ...` as a text table: top-1 over seeds, top-5, mean-class, images/s, step ratio, passes, part localisation"
+    head = ('method', 'seeds', 'top-1 %', 'top-5 %', 'mean-class %', 'img/s', 'step ratio', 'passes', 'pointing', 'box energy')
+    cells = [head] + [(r['method'], str(len(r['runs'])), _pm(r['top1'], r['top1_sd']), _pm(r['top5'], r['top5_sd']),
+                       _pm(r['mean_class_accuracy'], r['mean_class_accuracy_sd']), f"{r['images_per_second']:.1f}", f"{r['step_time_ratio']:.2f}",
+                       f"{r['backbone_passes']['train']:g}/{r['backbone_passes']['test']:g}", _pm(r.get('pointing_game'), r.get('pointing_game_sd'), 2),
+                       _pm(r.get('box_energy'), r.get('box_energy_sd'), 2)) for r in rows]
+    w = [max(len(c[i]) for c in cells) for i in range(len(head))]
+    return '\n'.join('  '.join(c.ljust(n) for c, n in zip(row, w)).rstrip() for row in cells)

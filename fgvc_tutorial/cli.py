@@ -175,6 +175,22 @@ def _predict(a)->str:
     res = predict_images(a.checkpoint, a.images, k=a.k)
     return '\n'.join(f'{f}\n' + '\n'.join(f'  {p:6.1%}  {c}' for c, p in top) for f, top in zip(a.images, res))
 
+# %% ../nbs/90_cli.ipynb #97132bf6
+def _bench(a)->str:
+    from fgvc_tutorial.core import get_method, list_methods
+    from fgvc_tutorial.benchmark import accuracy_table, bench_accuracy, bench_speed, speed_table
+    slugs = [s.strip() for s in a.methods.split(',') if s.strip()] if a.methods else list_methods()
+    for s in slugs: get_method(s)                                    # an unknown name fails here, before any run
+    if a.preset is None and a.seeds is not None: raise ValueError('--seeds needs --preset: seeds are for training runs (e.g. --preset quick --seeds 3)')
+    if a.preset:
+        rows = []
+        for s in slugs:
+            _say(f'fgvc bench: {s}, preset {a.preset}, {a.seeds or 3} seed(s) ...'); rows.append(bench_accuracy(s, a.preset, a.seeds or 3, out=a.out))
+        return accuracy_table(rows)
+    rows = bench_speed(slugs, a.device, steps=a.steps, warmup=a.warmup, rounds=a.rounds, size=a.size, bs=a.bs, real=not a.no_real,
+                       time_limit=a.time_limit, out=a.out, log=_say)
+    return speed_table(rows)
+
 # %% ../nbs/90_cli.ipynb #ff761021
 def _parser()->argparse.ArgumentParser:
     p = _Parser(prog='fgvc', description='fine-grained visual classification, one paper per notebook')
@@ -207,6 +223,20 @@ def _parser()->argparse.ArgumentParser:
     s.add_argument('--difficulty', default='medium', help='easy, medium or hard: how small the differences between classes are')
     s.add_argument('--seed', type=int, default=0)
     s.set_defaults(func=_synth)
+    b = sub.add_parser('bench', help='the benchmark: seeded training runs (--preset), or the timed speed run of every method')
+    b.add_argument('--methods', help='comma-separated slugs (default: all)')
+    b.add_argument('--preset', choices=['quick', 'real', 'paper'], help='train each method with this preset, once per seed')
+    b.add_argument('--seeds', type=_whole(1), help='seeds per method with --preset (default 3)')
+    b.add_argument('--device', help="speed run: 'cuda', 'cpu', ... (default: CUDA if present)")
+    b.add_argument('--steps', type=_whole(1), default=10, help='speed run: timed steps per learner')
+    b.add_argument('--warmup', type=_whole(0), default=3, help='speed run: untimed steps first')
+    b.add_argument('--rounds', type=_whole(1), default=2, help='speed run: alternating method/baseline rounds')
+    b.add_argument('--size', type=_whole(1), help="speed run: input side instead of the paper preset's")
+    b.add_argument('--bs', type=_whole(1), help="speed run: batch instead of the paper preset's")
+    b.add_argument('--time-limit', type=_positive, default=450., help='speed run: seconds for everything; methods that would not fit are skipped')
+    b.add_argument('--no-real', action='store_true', help='speed run: skip the one real epoch per method on cub100')
+    b.add_argument('--out', help='folder of the result files (default: results/)')
+    b.set_defaults(func=_bench)
     d = sub.add_parser('data', help="read a dataset folder (or 'synth', 'cub100') and print a summary")
     d.add_argument('path'); d.add_argument('--check', choices=['exists', 'decode', 'none'], default='exists')
     d.set_defaults(func=_data)

@@ -272,12 +272,12 @@ def _misfit(model, sd:dict)->str|None:
 
 # %% ../nbs/07_runs.ipynb #ebfe0c9d
 def git_commit(start=None)->str|None:
-    "Short hash of the checkout holding `start` (default: the working directory), '+' when it has uncommitted changes; None outside git"
+    "Short hash of the checkout holding `start` (default: the working directory), '+' when it has uncommitted changes; outside git, env `FGVC_COMMIT` or None"
     import subprocess
     run = lambda *a: subprocess.run(['git', *a], cwd=start, capture_output=True, text=True, timeout=10)
     try: h = run('rev-parse', '--short', 'HEAD')
-    except (OSError, subprocess.SubprocessError): return None
-    if h.returncode: return None
+    except (OSError, subprocess.SubprocessError): h = None
+    if h is None or h.returncode: return os.environ.get('FGVC_COMMIT') or None   # a copy of the tree on another machine: its sender names the commit
     dirty = run('status', '--porcelain', '--untracked-files=no').stdout.strip()
     return h.stdout.strip() + ('+' if dirty else '')
 
