@@ -74,6 +74,14 @@ def test_installed_wheel_runs_end_to_end(wheel, tmp_path):
     pip('check', cwd=tmp_path, env=env)                            # the wheel's requirements are satisfied
     assert '"classes": 3' in run(venv/'bin'/'fgvc', 'synth', '--classes', '3', '--train', '2', '--test', '1', '--size', '32',
                                  cwd=tmp_path, env=env)
+    # the benchmark's accuracy protocol from the wheel: two methods, two seeds each, result files and a table
+    table = run(venv/'bin'/'fgvc', 'bench', '--methods', 'baseline,bcnn', '--preset', 'quick', '--seeds', '2', '--out', tmp_path/'bench',
+                cwd=tmp_path, env=env | {'FGVC_NUM_WORKERS': '0'})
+    made = {p.name: json.loads(p.read_text()) for p in (tmp_path/'bench').iterdir()}
+    assert sorted(made) == ['baseline-bench-quick.json', 'bcnn-bench-quick.json'], sorted(made)
+    for name, r in made.items():
+        assert r['seeds'] == [42, 43] and len(r['runs']) == 2 and r['top1_sd'] is not None, name
+        assert any(l.split()[:2] == [r['method'], '2'] and f"{r['top1']:.1f}" in l for l in table.splitlines()), table
 
 
 def test_import_prints_nothing():
@@ -83,3 +91,17 @@ def test_import_prints_nothing():
     r = subprocess.run([sys.executable, '-c', 'import fgvc_tutorial.learner, torch, warnings\nwarnings.simplefilter("always")\n'
                         'torch.jit.script(lambda x: x) if hasattr(torch.jit, "script") else None'], capture_output=True, text=True)
     assert '`torch.jit.script` is deprecated' in r.stderr, 'the filter leaked out of the import: user code lost the warning'
+
+
+def test_slow_cells_import_nothing():
+    """The docs build (nbdev's `exec_show_docs`) runs every code cell that holds an import; a `#| slow` cell with one would
+    train or rewrite result files there. Imports belong in a chapter's imports cell."""
+    import ast
+    bad = []
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        for c in json.loads(nb.read_text())['cells']:
+            src = ''.join(c['source'])
+            if c['cell_type'] != 'code' or not re.match(r'\s*#\|\s*slow', src): continue
+            code = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!')))
+            if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(ast.parse(code))): bad.append(f"{nb.name} cell {c.get('id')}")
+    assert not bad, f'#| slow cells with an import (move it to the imports cell): {bad}'
