@@ -11,6 +11,7 @@ __all__ = ['images_through', 'backbone_passes', 'n_params', 'steady_step_time', 
 # %% ../nbs/80_benchmark.ipynb #70bcae11
 import json, math, os, tempfile, time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from fastai.callback.core import Callback, CancelFitException
 
 from .core import atomic_write, get_method, list_methods, numerics, set_seed
 from .data import fgvc_dls, read_dataset
-from .results import accuracy_se, load_result, results_dir, step_time
+from .results import accuracy_se, load_result, results_dir, step_time, step_time_ratio
 from .runs import fgvc_learner, fgvc_train, git_commit, preset_stats
 from .viz import localization_report
 
@@ -94,22 +95,16 @@ def bench_accuracy(slug:str, preset:str='quick', seeds:int=3, out=None, # out: f
     return res
 
 # %% ../nbs/80_benchmark.ipynb #dd7e828a
-def bench_cost(slug:str, p, rounds:int=2, steps:int=3, device=None)->dict:
-    "Parameters, backbone passes and the training-step time over the baseline's on the same data, backbone, size and batch (alternating rounds)"
+def bench_cost(slug:str, p, rounds:int=4, steps:int=3, device=None)->dict:
+    "Parameters, backbone passes and the steady training step over the baseline's on the same data, backbone, size and batch (`results.step_time_ratio`)"
     dls = _bench_dls(p, device)
     make = lambda: fgvc_learner(slug, dls, p)
     make_base = lambda: fgvc_learner('baseline', dls, p.replace(method_kw={}))
     learn = make()
     res = dict(params=n_params(learn.model), backbone_passes=backbone_passes(learn))
-    times = []
-    for r in range(rounds):
-        t = {}
-        for name in (('baseline', 'method') if r % 2 == 0 else ('method', 'baseline')):
-            set_seed(p.seed); t[name] = steady_step_time((make_base if name == 'baseline' else make)(), p.epochs, steps=steps)
-        times.append((t['baseline'], t['method']))
-    b, m = (float(np.mean(x)) for x in zip(*times))
-    return dict(res, baseline_step_s=round(b, 4), step_s=round(m, 4), step_time_ratio=round(m / b, 2),
-                ratio_per_round=[round(mm / bb, 2) for bb, mm in times])
+    t = step_time_ratio(make, make_base, rounds=rounds, steps=steps, seed=p.seed, timer=partial(steady_step_time, epochs=p.epochs))
+    return dict(res, baseline_step_s=t['baseline_step_s'], step_s=t['method_step_s'], step_time_ratio=t['step_time_ratio'],
+                ratio_per_round=t['ratio_per_round'])
 
 def _bench_dls(p, device=None):
     from fgvc_tutorial.runs import preset_dls

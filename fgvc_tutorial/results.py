@@ -65,13 +65,15 @@ def step_time(learn:Learner, steps:int=3, warmup:int=1)->float:
 # %% ../nbs/08_results.ipynb #bdd34815
 def step_time_ratio(make,                # () -> the method's `Learner`, built fresh (a step trains it)
                     make_baseline,       # () -> the baseline's `Learner` on the same input
-                    rounds:int=4, steps:int=3, seed:int=0)->dict:
-    "The method's training step over the baseline's, timed by `step_time` in `rounds` rounds of alternating order, averaged"
+                    rounds:int=4, steps:int=3, seed:int=0,
+                    timer=None)->dict:   # (learn, steps=) -> seconds per step; default `step_time`
+    "The method's training step over the baseline's, timed by `step_time` (or `timer`) in `rounds` rounds of alternating order, averaged"
+    timer = timer or step_time
     times = []
     for r in range(rounds):
         t = {}
         for name in (('baseline', 'method') if r % 2 == 0 else ('method', 'baseline')):
-            set_seed(seed); t[name] = step_time((make_baseline if name == 'baseline' else make)(), steps=steps)
+            set_seed(seed); t[name] = timer((make_baseline if name == 'baseline' else make)(), steps=steps)
         times.append((t['baseline'], t['method']))
     t_base, t_method = (float(np.mean(ts)) for ts in zip(*times))
     return dict(baseline_step_s=round(t_base, 4), method_step_s=round(t_method, 4), step_time_ratio=round(t_method / t_base, 2),

@@ -272,14 +272,14 @@ def _misfit(model, sd:dict)->str|None:
 
 # %% ../nbs/07_runs.ipynb #ebfe0c9d
 def git_commit(start=None)->str|None:
-    "Short hash of the checkout holding `start` (default: the working directory), '+' when it has uncommitted changes; env `FGVC_COMMIT` first when set (a copy of the tree on another machine), else None outside git"
+    "Short hash of the checkout holding `start` (default: the working directory), '+' when its code has uncommitted changes (`results/` aside); env `FGVC_COMMIT` first when set (a copy of the tree on another machine), else None outside git"
     import subprocess
     if os.environ.get('FGVC_COMMIT'): return os.environ['FGVC_COMMIT']        # the sender of a copied tree names its commit
     run = lambda *a: subprocess.run(['git', *a], cwd=start, capture_output=True, text=True, timeout=10)
     try: h = run('rev-parse', '--short', 'HEAD')
     except (OSError, subprocess.SubprocessError): h = None
     if h is None or h.returncode: return None
-    dirty = run('status', '--porcelain', '--untracked-files=no').stdout.strip()
+    dirty = run('status', '--porcelain', '--untracked-files=no', '--', ':(top,exclude)results').stdout.strip()   # result files are outputs, not code
     return h.stdout.strip() + ('+' if dirty else '')
 
 def _summary(learn, p:Preset, metrics:dict, epochs:int)->dict:
