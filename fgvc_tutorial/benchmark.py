@@ -43,8 +43,10 @@ def backbone_passes(learn)->dict:
     with images_through(net.body) as seen, learn.no_bar(), learn.no_logging(): learn.fit(1, cbs=_OneStep())
     train = sum(seen) / learn.dls.train.bs
     x = learn.dls.valid.one_batch()[0]
-    net.eval()
-    with images_through(net.body) as seen, torch.no_grad(): net(x)
+    was = net.training; net.eval()
+    try:
+        with images_through(net.body) as seen, torch.no_grad(): net(x)
+    finally: net.train(was)
     return dict(train=round(train, 2), test=round(sum(seen) / len(x), 2))
 
 def n_params(model)->int: return sum(p.numel() for p in model.parameters())
@@ -191,30 +193,31 @@ def bench_speed(slugs=None,            # methods (default: every registered one)
     base = dict(device=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu ({torch.get_num_threads()} threads)',
                 numerics=numerics(dev), commit=git_commit(), date=time.strftime('%Y-%m-%d'))
     for i, slug in enumerate(slugs):
-        later = list(spent.values())[1:]                  # the first method also pays the process's start-up (CUDA, cuDNN autotuning)
-        need = 1.2 * float(np.median(later)) if later else 0.
+        done = list(spent.values())                       # methods measured without an error
+        need = 1.2 * float(np.median(done[1:] or done or [0.]))   # the first also pays the process's start-up (CUDA, cuDNN autotuning)
         if left() < need: log(f'bench: {slug}: skipped, {left():.0f} s left and a method takes about {need / 1.2:.0f} s'); continue
         t = time.perf_counter()
         try: res = speed_one(slug, dev, preset, steps, warmup, rounds, size, bs)
         except Exception as e:
             if dev.type == 'cuda': torch.cuda.empty_cache()
             res = dict(method=slug, preset=preset, error=f'{type(e).__name__}: {str(e)[:300]}')
-        spent[slug] = time.perf_counter() - t
-        res = dict(res, **base, seconds=round(spent[slug], 1)); rows.append(res); _save(res, speed_file(slug, dev, out))
+        took = time.perf_counter() - t
+        if 'error' not in res: spent[slug] = took
+        res = dict(res, **base, seconds=round(took, 1)); rows.append(res); _save(res, speed_file(slug, dev, out))
         log(speed_line(res))
     cub = find_cub100() if real else None
     if real and cub is None: log('bench: no cub100 folder (set FGVC_CUB100): the real epochs are skipped')
-    took = []
+    epochs_took = []
     for res in rows if cub is not None else []:
-        need = 1.3 * max(took, default=60. if dev.type == 'cuda' else 3600.)
+        need = 1.3 * max(epochs_took, default=60. if dev.type == 'cuda' else 3600.)
         if left() < need: res['real_epoch'] = dict(skipped=f'{left():.0f} s left, an epoch needs about {need:.0f} s'); continue
         t = time.perf_counter()
         try: res['real_epoch'] = real_epoch(res['method'], dev)
         except Exception as e: res['real_epoch'] = dict(error=f'{type(e).__name__}: {str(e)[:300]}')
-        took.append(time.perf_counter() - t); _free(dev)
+        epochs_took.append(time.perf_counter() - t); _free(dev)
         _save(res, speed_file(res['method'], dev, out))
         log(f"bench: {res['method']}: one real epoch: " + (f"top-1 {res['real_epoch']['top1']:.1f} %, {res['real_epoch']['images_per_second']:.0f} img/s"
-                                                        if 'top1' in res['real_epoch'] else str(res['real_epoch'])) + f' ({took[-1]:.0f} s)')
+                                                        if 'top1' in res['real_epoch'] else str(res['real_epoch'])) + f' ({epochs_took[-1]:.0f} s)')
     log(f'bench: {time.perf_counter() - t0:.0f} s in all')
     return rows
 
@@ -251,7 +254,8 @@ def load_speed(slug:str, kind:str='gpu', start=None)->dict|None:
 
 def mean_se(r:dict, key:str='top1')->float:
     "Standard error of a bench file's mean `key`: seed-to-seed sd / √seeds, or the binomial error of one run's top-1"
-    sd, n = r.get(f'{key}_sd'), len(r.get('runs', [])) or 1
+    value = lambda run: run.get(key, (run.get('parts') or {}).get(key))   # top-1 sits in a run, part scores in its `parts`
+    sd, n = r.get(f'{key}_sd'), sum(value(x) is not None for x in r.get('runs', [])) or 1   # the runs `_mean_sd` averaged
     return sd / math.sqrt(n) if sd is not None else accuracy_se(r[key], r['n_images'])
 
 def versus(a:float, a_se:float, b:float, b_se:float, z:float=2.)->str:
@@ -260,9 +264,12 @@ def versus(a:float, a_se:float, b:float, b_se:float, z:float=2.)->str:
     return 'level' if abs(d) <= z * se else ('above' if d > 0 else 'below')
 
 def paper_reported(slug:str)->dict|None:
-    "The paper's own CUB-200-2011 top-1 with the backbone of our `paper` preset, from the registry"
+    "The paper's own CUB-200-2011 top-1 with the backbone of our `paper` preset, from the registry; a last-epoch number before a best-on-test one"
     info = get_method(slug); arch = info.presets['paper'].arch if 'paper' in info.presets else None
-    return next((x for x in info.reported if x['dataset'] == 'CUB-200-2011' and x['backbone'] == arch), None)
+    found = [x for x in info.reported if x['dataset'] == 'CUB-200-2011' and x['backbone'] == arch]
+    best = lambda x: 'best epoch' in x.get('source', '')
+    pick = next((x for x in found if not best(x)), found[0] if found else None)
+    return dict(pick, best_on_test=best(pick)) if pick else None
 
 # %% ../nbs/80_benchmark.ipynb #179459b0
 def leaderboard(preset:str='quick', slugs=None, start=None):
@@ -288,7 +295,8 @@ def leaderboard(preset:str='quick', slugs=None, start=None):
                 versus(real['top1'], accuracy_se(real['top1'], real['n_images']), base_real['top1'], accuracy_se(base_real['top1'], base_real['n_images'])),
             gpu_ratio=gpu.get('step_time_ratio') if gpu else None, gpu_images_per_second=gpu.get('images_per_second') if gpu else None,
             gpu_peak_gb=gpu.get('peak_memory_gb') if gpu else None,
-            paper_top1=rep['top1'] if rep else None, paper_backbone=rep['backbone'] if rep else None))
+            paper_top1=rep['top1'] if rep else None, paper_backbone=rep['backbone'] if rep else None,
+            paper_best_on_test=rep['best_on_test'] if rep else None))
     return pd.DataFrame(rows)
 
 def _pm(m, sd, digits=1): return '–' if _missing(m) else f'{m:.{digits}f}' + ('' if _missing(sd) else f' ± {sd:.{digits}f}')
@@ -297,15 +305,15 @@ def _or_dash(v, fmt='{}'): return '–' if _missing(v) else fmt.format(v)
 
 def leaderboard_markdown(df)->str:
     "The leaderboard as a Markdown table; the paper's own numbers stand in the last column, apart from ours"
-    head = ['method', 'year', 'quick top-1 % (mean ± sd)', 'vs baseline', 'top-5 %', 'mean-class %', 'img/s (CPU)', 'step ratio',
+    head = ['method', 'year', 'px', 'quick top-1 % (mean ± sd)', 'vs baseline', 'top-5 %', 'mean-class %', 'img/s (CPU)', 'step ratio',
             'params (M)', 'passes train / test', 'pointing game', 'box energy', 'real top-1 %', 'real vs baseline', '‖ paper, CUB (backbone)']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in df.to_dict('records'):
-        lines.append('| ' + ' | '.join([r['method'], str(r['year']), _pm(r['top1'], r['top1_sd']), _or_dash(r['vs_baseline']), _or_dash(r['top5'], '{:.1f}'),
+        lines.append('| ' + ' | '.join([r['method'], str(r['year']), str(r['size']), _pm(r['top1'], r['top1_sd']), _or_dash(r['vs_baseline']), _or_dash(r['top5'], '{:.1f}'),
             _or_dash(r['mean_class'], '{:.1f}'), _or_dash(r['images_per_second'], '{:.0f}'), _or_dash(r['step_ratio'], '{:.2f}'), f"{r['params_m']:.2f}",
             r['passes'], _pm(r['pointing'], r['pointing_sd'], 2), _pm(r['box_energy'], r['box_energy_sd'], 2), _or_dash(r['real_top1'], '{:.1f}'),
             '(baseline)' if r['method'] == 'baseline' else _or_dash(r['real_vs_baseline']),
-            '–' if _missing(r['paper_top1']) else f"{r['paper_top1']} ({r['paper_backbone']})"]) + ' |')
+            '–' if _missing(r['paper_top1']) else f"{r['paper_top1']}{'†' if r['paper_best_on_test'] else ''} ({r['paper_backbone']})"]) + ' |')
     return '\n'.join(lines)
 
 # %% ../nbs/80_benchmark.ipynb #ed3fdae4

@@ -55,5 +55,5 @@ def test_leaderboard_labels_noise(tmp_path):
     assert board.vs_baseline.to_dict() == dict(baseline='(baseline)', bcnn='above', pc='level', dcl='below')
     assert versus(30, 1, 28, 1) == 'level' and versus(31, 1, 28, 1) == 'above'      # 2 / √2 = 1.41 SE; 3 / √2 = 2.12 SE
     md = leaderboard_markdown(board.reset_index())
-    assert '| bcnn | 2015 | 35.0 ± 1.0 | above |' in md, md
+    assert '| bcnn | 2015 | 96 | 35.0 ± 1.0 | above |' in md, md
     assert board.loc['bcnn', 'paper_top1'] == 84.0 and board.loc['bcnn', 'paper_backbone'] == 'vgg16'   # the registry's, apart
