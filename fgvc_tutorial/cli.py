@@ -187,6 +187,11 @@ def _bench(a)->str:
         for s in slugs:
             _say(f'fgvc bench: {s}, preset {a.preset}, {a.seeds or 3} seed(s) ...'); rows.append(bench_accuracy(s, a.preset, a.seeds or 3, out=a.out))
         return accuracy_table(rows)
+    import torch
+    from fgvc_tutorial.core import default_device
+    if (torch.device(a.device) if a.device else default_device()).type == 'cpu' and a.size is None:
+        warnings.warn('the speed run on a CPU uses the paper presets (448 px, batches up to 144): a step takes seconds to minutes; '
+                      'for a check of the command pass --size 112 --bs 8 --steps 2 --no-real')
     rows = bench_speed(slugs, a.device, steps=a.steps, warmup=a.warmup, rounds=a.rounds, size=a.size, bs=a.bs, real=not a.no_real,
                        time_limit=a.time_limit, out=a.out, log=_say)
     return speed_table(rows)
